@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Configuration: /etc/netinit.conf and /proc/cmdline share one key=value
+ * grammar (see DESIGN.md, command-line contract). Pure: no syscalls.
+ */
+#ifndef NETINIT_CMDLINE_H
+#define NETINIT_CMDLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CMDLINE_MAX_URLS  8
+#define CMDLINE_URL_MAX   512
+#define CMDLINE_PATH_MAX  256
+#define CMDLINE_VALUE_MAX 256
+
+enum cmdline_onerror {
+	ONERROR_DEFAULT = 0,	/* shell if /bin/sh exists, else reboot after a countdown */
+	ONERROR_SHELL,
+	ONERROR_REBOOT,
+	ONERROR_HALT,
+};
+
+enum cmdline_mode {
+	MODE_AUTO = 0,
+	MODE_GENKERNEL,
+	MODE_DRACUT,
+	MODE_STANDALONE,
+};
+
+struct netinit_config {
+	char urls[CMDLINE_MAX_URLS][CMDLINE_URL_MAX];	/* netinit.url= / fetch= */
+	unsigned n_urls;
+	char loop[CMDLINE_PATH_MAX];		/* genkernel loop=PATH, "" if absent */
+	char root_live[CMDLINE_PATH_MAX];	/* dracut root=live:PATH, "" if absent */
+	char dest_override[CMDLINE_PATH_MAX];	/* netinit.dest= */
+	char dest[CMDLINE_PATH_MAX];		/* resolved by cmdline_finish() */
+	char init[CMDLINE_PATH_MAX];		/* netinit.init= ("" = default) */
+	char ip[CMDLINE_VALUE_MAX];		/* ip= raw value */
+	char iface[CMDLINE_VALUE_MAX];		/* netinit.iface= */
+	char bootif[CMDLINE_VALUE_MAX];		/* BOOTIF= raw value */
+	char sha256[65];			/* netinit.sha256= lower-case hex, "" if absent */
+	uint64_t size;				/* netinit.size=, 0 if absent */
+	unsigned timeout;			/* netinit.timeout= seconds (default 60) */
+	unsigned retries;			/* netinit.retries= (default 3) */
+	enum cmdline_onerror onerror;
+	enum cmdline_mode mode;
+	int cdroot;				/* genkernel "cdroot" flag present */
+	int has_root;				/* any root= present (rootfs is ramfs, not tmpfs) */
+	int debug;				/* netinit.debug */
+	int quiet;				/* quiet */
+};
+
+/* Defaults: everything empty, timeout 60, retries 3. */
+void cmdline_init(struct netinit_config *cfg);
+
+/*
+ * Applies the settings in @text (length @len, need not be NUL-terminated)
+ * to @cfg; later settings override earlier ones, except that netinit.url=
+ * and fetch= replace the whole URL list each time they appear.
+ *
+ * @is_file = 0: kernel command line: words separated by blanks/newlines,
+ *   double quotes group ("netinit.url=a b" or netinit.url="a b").
+ * @is_file = 1: /etc/netinit.conf: one key=value per line, '#' starts a
+ *   comment line, blank lines ignored, surrounding blanks trimmed, value
+ *   may be double-quoted.
+ *
+ * Unknown keys are ignored (the command line belongs to the kernel and the
+ * next stage too). A known netinit key with a bad value is an error.
+ * Returns 0, or -EINVAL / -ENAMETOOLONG / -E2BIG with a one-line message
+ * in @err (size @errlen) naming the key, what was wrong and what to do.
+ */
+int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,
+		  int is_file, char *err, size_t errlen);
+
+/*
+ * Resolves cfg->dest: netinit.dest, else root=live:PATH, else loop=PATH
+ * (made absolute with a leading '/'), else "/image.squashfs".
+ * Returns 0 or -EINVAL with a message in @err.
+ */
+int cmdline_finish(struct netinit_config *cfg, char *err, size_t errlen);
+
+#endif

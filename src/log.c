@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Logging for PID 1. Each record is formatted into one buffer and written
+ * with a single write(), so /dev/kmsg keeps it as one record and lines from
+ * the kernel do not split it on the console.
+ * See Documentation/ABI/testing/dev-kmsg for the "<prio>text" format.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX 512
+
+static int kmsg_fd = -1;
+static int console_fd = 2;
+static int log_debug_on;
+static int log_quiet;
+
+void log_open(void)
+{
+	int fd;
+
+	if (kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (console_fd > 2)
+			close(console_fd);
+		console_fd = fd;
+	}
+}
+
+void log_set(int debug, int quiet)
+{
+	log_debug_on = debug;
+	log_quiet = quiet;
+}
+
+static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
+{
+	char buf[LOG_LINE_MAX];
+	int hdr, n;
+
+	hdr = snprintf(buf, sizeof(buf), "<%d>netinit: ", prio);
+	n = vsnprintf(buf + hdr, sizeof(buf) - hdr - 1, fmt, ap);
+	if (n < 0)
+		return;
+	n += hdr;
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (kmsg_fd >= 0)
+		(void)!write(kmsg_fd, buf, n);
+	/* the console gets the record without the "<N>" priority prefix */
+	if (to_console || kmsg_fd < 0)
+		(void)!write(console_fd, buf + 3, n - 3);
+}
+
+void log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(3, 1, fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(6, !log_quiet, fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_debug_on)
+		return;
+	va_start(ap, fmt);
+	log_emit(7, 1, fmt, ap);
+	va_end(ap);
+}
+
+void log_console(const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	if (n > 0)
+		(void)!write(console_fd, buf, n);
+}

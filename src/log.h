@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Logging for PID 1: one write() per record to /dev/kmsg ("<N>netinit: ...")
+ * and, for what a person must see, one write() to the console.
+ */
+#ifndef NETINIT_LOG_H
+#define NETINIT_LOG_H
+
+/* Opens /dev/kmsg and /dev/console (either may be missing: then stderr). */
+void log_open(void);
+void log_set(int debug, int quiet);
+
+/* Errors: always on the console. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Progress a person follows: console unless quiet, kmsg always. */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Only with netinit.debug (kmsg and console). */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Console only, no newline added, for a progress line rewritten with '\r'. */
+void log_console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
