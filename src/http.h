@@ -26,7 +26,7 @@ struct http_resp {
 	int conn_close;			/* Connection: close, or HTTP/1.0 without keep-alive */
 	int has_range;			/* a Content-Range: bytes a-b/c was present */
 	uint64_t range_first, range_last;
-	int64_t range_total;		/* -1 for "/*" */
+	int64_t range_total;		/* -1 for an unknown total ("bytes a-b/ *") */
 	char location[HTTP_LOCATION_MAX];	/* Location:, "" if absent */
 	/* parser state, private */
 	unsigned state;

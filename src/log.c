@@ -20,6 +20,7 @@ static int kmsg_fd = -1;
 static int console_fd = 2;
 static int log_debug_on;
 static int log_quiet;
+static int console_level = 4;	/* kernel prints kmsg records below this */
 
 void log_open(void)
 {
@@ -35,10 +36,25 @@ void log_open(void)
 	}
 }
 
+/*
+ * The kernel echoes kmsg records whose priority is below console_loglevel
+ * (first field of /proc/sys/kernel/printk) to the console itself; we write
+ * to the console only the records it would not show, so none appears twice.
+ */
 void log_set(int debug, int quiet)
 {
+	char buf[16];
+	int fd, n;
+
 	log_debug_on = debug;
 	log_quiet = quiet;
+	fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
+		console_level = buf[0] - '0';
 }
 
 static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
@@ -57,7 +73,7 @@ static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
 	if (kmsg_fd >= 0)
 		(void)!write(kmsg_fd, buf, n);
 	/* the console gets the record without the "<N>" priority prefix */
-	if (to_console || kmsg_fd < 0)
+	if (kmsg_fd < 0 || (to_console && prio >= console_level))
 		(void)!write(console_fd, buf + 3, n - 3);
 }
 

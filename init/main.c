@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netinit: /init of a netboot initramfs. Sequences the stages of DESIGN.md
+ * (early mounts, config, image present?, modules, network, fetch, check,
+ * handoff) and decides what failure means. As PID 1 it never returns: a
+ * fatal error prints one line and follows netinit.onerror.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "cmdline.h"
+#include "dhcp.h"
+#include "fetch.h"
+#include "handoff.h"
+#include "image.h"
+#include "log.h"
+#include "modules.h"
+#include "netif.h"
+
+#define CONF_PATH     "/etc/netinit.conf"
+#define CONF_MAX      8192
+#define CARRIER_QUIET_MS 3000
+
+static struct netinit_config cfg;
+
+static void early_mounts(void)
+{
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+}
+
+/* Reads @path into @buf (NUL-terminated). Returns the length or -errno. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+static int load_config(void)
+{
+	static char text[CONF_MAX];
+	char err[256];
+	int len, rc;
+
+	cmdline_init(&cfg);
+	len = read_file(CONF_PATH, text, sizeof(text));
+	if (len >= 0) {
+		rc = cmdline_parse(&cfg, text, (size_t)len, 1, err, sizeof(err));
+		if (rc < 0) {
+			log_err("%s: %s", CONF_PATH, err);
+			return rc;
+		}
+	}
+	len = read_file("/proc/cmdline", text, sizeof(text));
+	if (len < 0) {
+		log_err("cannot read /proc/cmdline: %s", strerror(-len));
+		return len;
+	}
+	rc = cmdline_parse(&cfg, text, (size_t)len, 0, err, sizeof(err));
+	if (rc == 0)
+		rc = cmdline_finish(&cfg, err, sizeof(err));
+	if (rc < 0)
+		log_err("kernel command line: %s", err);
+	log_set(cfg.debug, cfg.quiet);
+	return rc;
+}
+
+/* Does @nif match netinit.iface (a name or a MAC) and BOOTIF, if given? */
+static int iface_wanted(const struct netif *nif)
+{
+	uint8_t mac[6];
+
+	if (cfg.iface[0]) {
+		if (netif_parse_mac(cfg.iface, mac) == 0)
+			return memcmp(mac, nif->mac, 6) == 0;
+		return strcmp(cfg.iface, nif->name) == 0;
+	}
+	if (cfg.bootif[0] && netif_parse_mac(cfg.bootif, mac) == 0)
+		return memcmp(mac, nif->mac, 6) == 0;
+	return 1;
+}
+
+/*
+ * Brings up the wanted interfaces and returns the first one with carrier
+ * in @out, waiting up to netinit.timeout (switch ports running spanning
+ * tree can take 30 s and more), with a countdown once it gets slow.
+ */
+static int pick_interface(struct netif *out)
+{
+	struct netif all[NETIF_MAX];
+	uint64_t start = clock_ms(), deadline = start + cfg.timeout * 1000ULL;
+	unsigned shown = 0;
+	int n = 0, i, matched;
+
+	for (;;) {
+		n = netif_list(all, NETIF_MAX);
+		matched = 0;
+		for (i = 0; i < n; i++) {
+			if (!iface_wanted(&all[i]))
+				continue;
+			matched++;
+			netif_set_up(all[i].name, 1);
+			if (netif_carrier(all[i].name) == 1) {
+				*out = all[i];
+				return 0;
+			}
+		}
+		if (clock_ms() >= deadline)
+			break;
+		if (clock_ms() - start >= CARRIER_QUIET_MS &&
+		    (clock_ms() - start) / 5000 != shown) {
+			shown = (clock_ms() - start) / 5000;
+			log_info("waiting for %s: %llu s left", matched ? "link (carrier)" :
+				 "a network interface",
+				 (unsigned long long)(deadline - clock_ms()) / 1000);
+		}
+		clock_sleep_ms(100);
+	}
+	if (!matched)
+		log_err("no %snetwork interface found after %u s: is the NIC driver in the "
+			"initrd (gen_initramfs.sh --modules)?%s",
+			cfg.iface[0] || cfg.bootif[0] ? "matching " : "", cfg.timeout,
+			cfg.iface[0] || cfg.bootif[0] ? " Check netinit.iface / BOOTIF." : "");
+	else
+		log_err("no link on any network interface after %u s: check the cable, or "
+			"raise netinit.timeout", cfg.timeout);
+	return -ENODEV;
+}
+
+static int network_up(uint32_t *next_server)
+{
+	struct netif nif;
+	struct dhcp_msg lease;
+	struct in_addr a;
+	uint64_t t0;
+	int rc;
+
+	if (!strcmp(cfg.ip, "off") || !strcmp(cfg.ip, "none")) {
+		log_err("the image must be fetched but ip=%s disables the network: remove "
+			"ip=%s or pack the image into the initrd", cfg.ip, cfg.ip);
+		return -ENETDOWN;
+	}
+	if (cfg.ip[0] && strcmp(cfg.ip, "dhcp") && strcmp(cfg.ip, "on") &&
+	    strcmp(cfg.ip, "any") && strcmp(cfg.ip, "both")) {
+		log_err("ip=%s: static addressing is not supported yet: use ip=dhcp", cfg.ip);
+		return -EINVAL;
+	}
+	rc = modules_coldplug();
+	log_debug("coldplug loaded %d modules", rc);
+	rc = pick_interface(&nif);
+	if (rc < 0)
+		return rc;
+	t0 = clock_ms();
+	log_info("%s: link up, DHCP", nif.name);
+	rc = dhcp_obtain(&nif, cfg.timeout * 1000, &lease);
+	if (rc < 0) {
+		log_err("%s: no DHCP answer in %u s (%s): check the DHCP server, or raise "
+			"netinit.timeout", nif.name, cfg.timeout, strerror(-rc));
+		return rc;
+	}
+	rc = dhcp_apply(&nif, &lease);
+	if (rc < 0) {
+		log_err("%s: cannot configure the lease: %s", nif.name, strerror(-rc));
+		return rc;
+	}
+	a.s_addr = lease.yiaddr;
+	log_info("%s: bound to %s in %llu ms", nif.name, inet_ntoa(a),
+		 (unsigned long long)(clock_ms() - t0));
+	*next_server = lease.siaddr ? lease.siaddr : lease.server_id;
+	return 0;
+}
+
+/* 1 if the image is already where the next stage looks (combined.igz, iPXE initrd). */
+static int image_present(void)
+{
+	struct stat st;
+
+	if (stat(cfg.dest, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	log_info("%s already in the initramfs (%llu MiB): no network needed", cfg.dest,
+		 (unsigned long long)st.st_size >> 20);
+	return 1;
+}
+
+static void run_shell(void)
+{
+	static char *const sh_argv[] = { "/bin/sh", NULL };
+	pid_t pid;
+	int status;
+
+	log_err("starting /bin/sh: fix the problem, then 'exec /init' to retry "
+		"(or 'reboot -f')");
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		execv(sh_argv[0], sh_argv);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* After a fatal error: what netinit.onerror says. Never returns. */
+static void __attribute__((noreturn)) fatal(void)
+{
+	enum cmdline_onerror what = cfg.onerror;
+	int i;
+
+	if (what == ONERROR_DEFAULT)
+		what = access("/bin/sh", X_OK) == 0 ? ONERROR_SHELL : ONERROR_REBOOT;
+	for (;;) {
+		if (what == ONERROR_SHELL && access("/bin/sh", X_OK) == 0) {
+			run_shell();
+			continue;
+		}
+		if (what == ONERROR_HALT) {
+			log_err("boot failed: halting (netinit.onerror=halt)");
+			sync();
+			reboot(RB_POWER_OFF);
+		} else {
+			log_err("boot failed: rebooting in 10 s (netinit.onerror=%s)",
+				what == ONERROR_SHELL ? "shell, but no /bin/sh" : "reboot");
+			for (i = 10; i > 0; i--)
+				clock_sleep_ms(1000);
+			sync();
+			reboot(RB_AUTOBOOT);
+		}
+		clock_sleep_ms(1000);
+	}
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	uint32_t next_server = 0;
+	uint64_t t0 = clock_ms();
+
+	(void)argc;
+	early_mounts();
+	log_open();
+	log_info("netinit " NETINIT_VERSION " starting");
+	if (getpid() != 1)
+		log_err("running as PID %d, not as the initramfs /init: the handoff will "
+			"fail", (int)getpid());
+	if (load_config() < 0)
+		fatal();
+	if (!image_present()) {
+		if (!cfg.n_urls) {
+			log_err("no image at %s and no netinit.url: add netinit.url=http://SERVER/"
+				"image.squashfs to the kernel command line", cfg.dest);
+			fatal();
+		}
+		if (network_up(&next_server) < 0 || fetch_image(&cfg, next_server) < 0)
+			fatal();
+	}
+	if (image_check(cfg.dest) < 0)
+		fatal();
+	log_info("image ready after %llu ms", (unsigned long long)(clock_ms() - t0));
+	handoff(&cfg, argv, envp);
+	fatal();
+}

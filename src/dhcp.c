@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * DHCPv4 client state machine (RFC 2131 section 4.4) on a packet socket:
+ * the interface has no address yet, so frames are sent and received below
+ * the IP stack. Packet building and parsing live in dhcp_pkt.c.
+ *
+ * Replies are matched on xid and chaddr; anything else on the wire is
+ * ignored. Retransmissions back off exponentially (RFC 2131 4.1) from 2 s
+ * up to 16 s with up to 1 s of random jitter. A NAK restarts from INIT.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+#include <netpacket/packet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dhcp.h"
+#include "log.h"
+
+#define RETRANS_FIRST_MS 2000
+#define RETRANS_MAX_MS   16000
+
+struct dhcp_client {
+	const struct netif *nif;
+	int fd;
+	uint32_t xid;
+	uint64_t start_ms;
+	uint8_t state;			/* DHCP_DISCOVER or DHCP_REQUEST: what we send */
+	struct dhcp_msg offer;
+};
+
+static int packet_socket(const struct netif *nif)
+{
+	struct sockaddr_ll sll;
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+
+	if (fd < 0)
+		return -errno;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = nif->index;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+static int dhcp_send(struct dhcp_client *c)
+{
+	uint8_t payload[DHCP_PKT_MAX], frame[DHCP_PKT_MAX + 28];
+	struct dhcp_req req;
+	struct sockaddr_ll to;
+	int plen, flen;
+
+	memset(&req, 0, sizeof(req));
+	req.type = c->state;
+	req.xid = c->xid;
+	memcpy(req.mac, c->nif->mac, 6);
+	req.secs = (uint16_t)((clock_ms() - c->start_ms) / 1000);
+	if (c->state == DHCP_REQUEST) {
+		req.requested_ip = c->offer.yiaddr;
+		req.server_id = c->offer.server_id;
+	}
+	plen = dhcp_build(payload, sizeof(payload), &req);
+	if (plen < 0)
+		return plen;
+	flen = dhcp_frame(frame, sizeof(frame), payload, (size_t)plen, INADDR_ANY,
+			  INADDR_BROADCAST, DHCP_CLIENT_PORT, DHCP_SERVER_PORT);
+	if (flen < 0)
+		return flen;
+	memset(&to, 0, sizeof(to));
+	to.sll_family = AF_PACKET;
+	to.sll_protocol = htons(ETH_P_IP);
+	to.sll_ifindex = c->nif->index;
+	to.sll_halen = 6;
+	memset(to.sll_addr, 0xff, 6);
+	if (sendto(c->fd, frame, (size_t)flen, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	log_debug("dhcp: sent %s xid %08x", c->state == DHCP_DISCOVER ? "DISCOVER" : "REQUEST",
+		  c->xid);
+	return 0;
+}
+
+/*
+ * Reads one frame. Returns 1 if it was a reply for us (in @msg), 0 if it
+ * was someone else's or malformed, negative errno on socket failure.
+ */
+static int dhcp_recv(struct dhcp_client *c, struct dhcp_msg *msg)
+{
+	uint8_t frame[1536];
+	const uint8_t *payload;
+	ssize_t n = recv(c->fd, frame, sizeof(frame), 0);
+	int plen;
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	plen = dhcp_unframe(frame, (size_t)n, DHCP_CLIENT_PORT, &payload);
+	if (plen < 0 || dhcp_parse(payload, (size_t)plen, msg) < 0)
+		return 0;
+	if (msg->xid != c->xid || memcmp(msg->chaddr, c->nif->mac, 6) != 0)
+		return 0;
+	return 1;
+}
+
+/* Acts on a reply. Returns 1 when bound, 0 to keep waiting. */
+static int dhcp_handle(struct dhcp_client *c, const struct dhcp_msg *m)
+{
+	if (c->state == DHCP_DISCOVER && m->type == DHCP_OFFER) {
+		if (!m->yiaddr || !m->server_id)
+			return 0;
+		c->offer = *m;
+		c->state = DHCP_REQUEST;
+		return 0;
+	}
+	if (c->state != DHCP_REQUEST || m->server_id != c->offer.server_id)
+		return 0;
+	if (m->type == DHCP_ACK && m->yiaddr)
+		return 1;
+	if (m->type == DHCP_NAK) {
+		log_info("dhcp: %s: server refused the address (NAK), starting over",
+			 c->nif->name);
+		c->state = DHCP_DISCOVER;
+		c->xid = clock_random();
+	}
+	return 0;
+}
+
+static int dhcp_loop(struct dhcp_client *c, uint64_t deadline, struct dhcp_msg *lease)
+{
+	unsigned backoff = RETRANS_FIRST_MS;
+	uint8_t sent_state = 0;
+	uint64_t resend = 0, now;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	int rc;
+
+	while ((now = clock_ms()) < deadline) {
+		if (c->state != sent_state || now >= resend) {
+			if (c->state != sent_state)
+				backoff = RETRANS_FIRST_MS;
+			rc = dhcp_send(c);
+			if (rc < 0)
+				return rc;
+			sent_state = c->state;
+			resend = now + backoff + clock_random() % 1000;
+			if (backoff < RETRANS_MAX_MS)
+				backoff *= 2;
+			continue;
+		}
+		rc = poll(&pfd, 1, (int)((resend < deadline ? resend : deadline) - now));
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+		if (rc <= 0)
+			continue;
+		rc = dhcp_recv(c, lease);
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && dhcp_handle(c, lease))
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+int dhcp_obtain(const struct netif *nif, unsigned timeout_ms, struct dhcp_msg *lease)
+{
+	struct dhcp_client c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.nif = nif;
+	c.xid = clock_random();
+	c.start_ms = clock_ms();
+	c.state = DHCP_DISCOVER;
+	c.fd = packet_socket(nif);
+	if (c.fd < 0)
+		return c.fd;
+	rc = dhcp_loop(&c, c.start_ms + timeout_ms, lease);
+	close(c.fd);
+	return rc;
+}
+
+/* RFC 791 classful default, for servers that send no subnet mask. */
+static uint32_t default_mask(uint32_t addr)
+{
+	uint8_t first = ntohl(addr) >> 24;
+
+	if (first < 128)
+		return htonl(0xff000000);
+	if (first < 192)
+		return htonl(0xffff0000);
+	return htonl(0xffffff00);
+}
+
+static void write_resolv_conf(const struct dhcp_msg *l)
+{
+	char buf[512];
+	size_t n = 0;
+	unsigned i;
+	int fd;
+
+	if (!l->n_dns && !l->domain[0])
+		return;
+	if (l->domain[0])
+		n += snprintf(buf + n, sizeof(buf) - n, "search %s\n", l->domain);
+	for (i = 0; i < l->n_dns && n < sizeof(buf); i++) {
+		struct in_addr a = { .s_addr = l->dns[i] };
+
+		n += snprintf(buf + n, sizeof(buf) - n, "nameserver %s\n", inet_ntoa(a));
+	}
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	(void)!write(fd, buf, n);
+	close(fd);
+}
+
+int dhcp_apply(const struct netif *nif, const struct dhcp_msg *l)
+{
+	uint32_t mask = l->netmask ? l->netmask : default_mask(l->yiaddr);
+	int rc;
+
+	rc = netif_set_ipv4(nif->name, l->yiaddr, mask, l->broadcast);
+	if (rc < 0)
+		return rc;
+	if (l->mtu >= 576 && netif_set_mtu(nif->name, l->mtu) < 0)
+		log_info("dhcp: %s: could not set MTU %u, keeping the default",
+			 nif->name, l->mtu);
+	if (l->router) {
+		rc = netif_add_route(nif->name, 0, 0, l->router);
+		if (rc < 0)
+			return rc;
+	}
+	if (l->hostname[0])
+		sethostname(l->hostname, strlen(l->hostname));
+	write_resolv_conf(l);
+	return 0;
+}

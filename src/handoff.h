@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Handoff to the next stage (DESIGN.md step 7): exec of the original init
+ * as PID 1 (genkernel, dracut), or standalone: loop + squashfs + overlay +
+ * switch_root. None of these return on success.
+ */
+#ifndef NETINIT_HANDOFF_H
+#define NETINIT_HANDOFF_H
+
+#include "cmdline.h"
+
+#define HANDOFF_DEFAULT_INIT "/init.orig"
+
+/* Which mode auto resolves to, and the next-stage init for exec modes. */
+enum cmdline_mode handoff_mode(const struct netinit_config *cfg, const char **init);
+
+/* Hands off; returns only on failure (negative errno, already logged). */
+int handoff(const struct netinit_config *cfg, char **argv, char **envp);
+
+#endif

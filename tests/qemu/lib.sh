@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared pieces of the end-to-end tests: a real HTTP server on 127.0.0.1
+# and QEMU booting through its iPXE ROM (-boot n) on slirp with
+# restrict=on, so the guest reaches nothing but what is forwarded:
+#   10.0.2.2 (slirp: DHCP, TFTP of boot.ipxe)
+#   10.0.2.100:80 -> guestfwd -> socat -> the HTTP server on 127.0.0.1
+# Source it; it defines functions only.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+lab="$top/build/lab"
+www="$lab/www"
+logs="$lab/logs"
+marker='NETINIT-LIVE-OK pid=1'
+HTTP_PORT=
+HTTP_PID=
+
+die() {
+	echo "$0: $*" >&2
+	exit 1
+}
+
+# http_start DIR: serves DIR on a free 127.0.0.1 port (HTTP_PORT), access log
+# in $logs/http.log.
+http_start() {
+	mkdir -p "$logs"
+	: >"$logs/http.log"
+	HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
+		>>"$logs/http.log" 2>&1 &
+	HTTP_PID=$!
+	i=0
+	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1',$HTTP_PORT),1)" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || die "HTTP server on 127.0.0.1:$HTTP_PORT did not start"
+		sleep 0.1
+	done
+}
+
+http_stop() {
+	[ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null || true
+	HTTP_PID=
+}
+
+# ipxe_boot NAME MEM_MB IPXE_SCRIPT: boots QEMU through the iPXE ROM with
+# IPXE_SCRIPT as boot.ipxe; the serial console goes to $logs/NAME.log.
+# Times out after QEMU_TIMEOUT (default 180) seconds. Prints the seconds taken.
+ipxe_boot() {
+	name=$1
+	mem=$2
+	tftp="$lab/tftp-$name"
+	log="$logs/$name.log"
+	mkdir -p "$tftp" "$logs"
+	printf '%s\n' "$3" >"$tftp/boot.ipxe"
+	start=$(date +%s)
+	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m "$mem" \
+		-nographic -no-reboot -boot n \
+		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
+		${QEMU_EXTRA:-} </dev/null >"$log" 2>&1 || true
+	echo $(($(date +%s) - start))
+}
+
+# log_has NAME TEXT: the boot log holds TEXT (fixed string).
+log_has() {
+	grep -aqF -- "$2" "$logs/$1.log"
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# End-to-end matrix: real netboots in QEMU through the iPXE ROM, for both
+# next-stage contracts (genkernel linuxrc, dracut dmsquash-live):
+#   fetch     netinit brings up the NIC, DHCP, HTTP-fetches the image
+#   combined  the image is packed in the initrd: netinit must not fetch
+#   appended  iPXE appends the image as /image.squashfs: no fetch either
+# plus a wrong URL, which must end in netinit's clear error, no handoff.
+# A boot passes only if the live root's /sbin/init printed its marker as
+# PID 1. Prints a table and "N passed, N failed".
+set -eu
+
+. "$(dirname "$0")/lib.sh"
+
+prepare() {
+	sh "$top/tests/lab/kernel.sh"
+	sh "$top/tests/lab/liveroot.sh" >/dev/null
+	sh "$top/tests/lab/genkernel-initrd.sh" >/dev/null
+	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
+	mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
+	rm -rf "$www"
+	mkdir -p "$www"
+	ln -s "$lab/kernel/vmlinuz" "$www/vmlinuz"
+	ln -s "$lab/image.squashfs" "$www/image.squashfs"
+	for c in genkernel dracut; do
+		"$top/gen_initramfs.sh" --base "$lab/$c.igz" --netinit "$top/build/netinit" \
+			--modules "$mods" --output "$www/netinit-$c.igz" >/dev/null
+	done
+	"$top/gen_initramfs.sh" combined --base "$www/netinit-genkernel.igz" \
+		--image "$lab/image.squashfs" --dest /image.squashfs \
+		--output "$www/combined-genkernel.igz" >/dev/null
+	"$top/gen_initramfs.sh" combined --base "$www/netinit-dracut.igz" \
+		--image "$lab/image.squashfs" --dest /image.squashfs.img \
+		--output "$www/combined-dracut.igz" >/dev/null
+}
+
+pass=0
+fail=0
+table=""
+
+# record NAME MODE CONTRACT SECONDS OK
+record() {
+	if [ "$5" = 1 ]; then
+		pass=$((pass + 1))
+		res=pass
+	else
+		fail=$((fail + 1))
+		res=FAIL
+		echo "--- $1 failed; last lines of $logs/$1.log:" >&2
+		tail -n 25 "$logs/$1.log" >&2
+	fi
+	table="$table$(printf '%-10s %-10s %-5s %4ss' "$2" "$3" "$res" "$4")
+"
+}
+
+# boot_case CONTRACT MODE
+boot_case() {
+	c=$1
+	mode=$2
+	name="$c-$mode"
+	if [ "$c" = genkernel ]; then
+		args="cdroot loop=/image.squashfs"
+		dest=/image.squashfs
+	else
+		args="root=live:/image.squashfs.img rd.live.overlay.overlayfs=1"
+		dest=/image.squashfs.img
+	fi
+	base="console=ttyS0 panic=-1 netinit.onerror=halt"
+	url="netinit.url=http://10.0.2.100/image.squashfs"
+	case "$mode" in
+	fetch)
+		script="#!ipxe
+kernel http://10.0.2.100/vmlinuz $base $args $url
+initrd http://10.0.2.100/netinit-$c.igz
+boot" ;;
+	combined)
+		script="#!ipxe
+kernel http://10.0.2.100/vmlinuz $base $args $url
+initrd http://10.0.2.100/combined-$c.igz
+boot" ;;
+	appended)
+		script="#!ipxe
+kernel http://10.0.2.100/vmlinuz $base $args $url initrd=initrd.magic
+initrd http://10.0.2.100/netinit-$c.igz
+initrd http://10.0.2.100/image.squashfs $dest
+boot" ;;
+	esac
+	before=$(grep -c 'GET /image.squashfs' "$logs/http.log" || true)
+	secs=$(ipxe_boot "$name" 512 "$script")
+	after=$(grep -c 'GET /image.squashfs' "$logs/http.log" || true)
+	ok=1
+	log_has "$name" "$marker" || ok=0
+	log_has "$name" "Kernel panic" && ok=0
+	if [ "$mode" = fetch ]; then
+		log_has "$name" "netinit: fetched" || ok=0
+	else
+		log_has "$name" "already in the initramfs" || ok=0
+		# iPXE itself GETs the image when it appends it; netinit never does
+		[ "$mode" = appended ] && after=$((after - 1))
+		[ "$after" = "$before" ] || ok=0
+	fi
+	record "$name" "$mode" "$c" "$secs" "$ok"
+}
+
+# A 404: netinit's one-line error, no handoff, no panic; onerror=halt.
+bad_url_case() {
+	name=genkernel-badurl
+	script="#!ipxe
+kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/missing.squashfs netinit.retries=0
+initrd http://10.0.2.100/netinit-genkernel.igz
+boot"
+	secs=$(ipxe_boot "$name" 512 "$script")
+	ok=1
+	log_has "$name" "HTTP 404" || ok=0
+	log_has "$name" "halting (netinit.onerror=halt)" || ok=0
+	log_has "$name" "handing off" && ok=0
+	log_has "$name" "Kernel panic" && ok=0
+	log_has "$name" "$marker" && ok=0
+	record "$name" "bad-url" genkernel "$secs" "$ok"
+}
+
+prepare
+http_start "$www"
+trap http_stop EXIT INT TERM
+for c in ${E2E_CONTRACTS:-genkernel dracut}; do
+	for m in ${E2E_MODES:-fetch combined appended}; do
+		boot_case "$c" "$m"
+	done
+done
+[ -n "${E2E_MODES:-}" ] || bad_url_case
+printf 'mode       contract   result time\n%s' "$table"
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
