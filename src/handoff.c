@@ -65,6 +65,7 @@ static void console_stdio(void)
 static int exec_next(const char *init, char **argv, char **envp)
 {
 	console_stdio();
+	log_restore();
 	execve(init, argv, envp);
 	log_err("cannot run the next stage %s: %s: check netinit.init and that the "
 		"initrd holds it", init, strerror(errno));

@@ -21,6 +21,9 @@ static int console_fd = 2;
 static int log_debug_on;
 static int log_quiet;
 static int console_level = 4;	/* kernel prints kmsg records below this */
+static int devkmsg_lifted;	/* we turned printk_devkmsg from ratelimit to on */
+
+#define DEVKMSG_SYSCTL "/proc/sys/kernel/printk_devkmsg"
 
 void log_open(void)
 {
@@ -55,6 +58,32 @@ void log_set(int debug, int quiet)
 	close(fd);
 	if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
 		console_level = buf[0] - '0';
+	/*
+	 * /dev/kmsg writers are rate-limited (10 records per 5 s) by default,
+	 * and the console shows our records through the kernel's echo: lift
+	 * the limit while netinit runs; log_restore() puts it back.
+	 */
+	fd = open(DEVKMSG_SYSCTL, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n >= 9 && memcmp(buf, "ratelimit", 9) == 0 && pwrite(fd, "on\n", 3, 0) == 3)
+		devkmsg_lifted = 1;
+	close(fd);
+}
+
+void log_restore(void)
+{
+	int fd;
+
+	if (!devkmsg_lifted)
+		return;
+	fd = open(DEVKMSG_SYSCTL, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, "ratelimit\n", 10);
+		close(fd);
+	}
+	devkmsg_lifted = 0;
 }
 
 static void log_emit(int prio, int to_console, const char *fmt, va_list ap)

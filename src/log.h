@@ -8,7 +8,10 @@
 
 /* Opens /dev/kmsg and /dev/console (either may be missing: then stderr). */
 void log_open(void);
+/* Applies netinit.debug / quiet and lifts the /dev/kmsg rate limit. */
 void log_set(int debug, int quiet);
+/* Puts the kernel's /dev/kmsg rate limit back, before the handoff. */
+void log_restore(void);
 
 /* Errors: always on the console. */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

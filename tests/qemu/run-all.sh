@@ -12,28 +12,6 @@ set -eu
 
 . "$(dirname "$0")/lib.sh"
 
-prepare() {
-	sh "$top/tests/lab/kernel.sh"
-	sh "$top/tests/lab/liveroot.sh" >/dev/null
-	sh "$top/tests/lab/genkernel-initrd.sh" >/dev/null
-	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
-	mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
-	rm -rf "$www"
-	mkdir -p "$www"
-	ln -s "$lab/kernel/vmlinuz" "$www/vmlinuz"
-	ln -s "$lab/image.squashfs" "$www/image.squashfs"
-	for c in genkernel dracut; do
-		"$top/gen_initramfs.sh" --base "$lab/$c.igz" --netinit "$top/build/netinit" \
-			--modules "$mods" --output "$www/netinit-$c.igz" >/dev/null
-	done
-	"$top/gen_initramfs.sh" combined --base "$www/netinit-genkernel.igz" \
-		--image "$lab/image.squashfs" --dest /image.squashfs \
-		--output "$www/combined-genkernel.igz" >/dev/null
-	"$top/gen_initramfs.sh" combined --base "$www/netinit-dracut.igz" \
-		--image "$lab/image.squashfs" --dest /image.squashfs.img \
-		--output "$www/combined-dracut.igz" >/dev/null
-}
-
 pass=0
 fail=0
 table=""
