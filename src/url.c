@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * http:// URL parsing and Location resolution. The input comes from the
+ * command line, DHCP and HTTP servers, so nothing in it is trusted: every
+ * part is length-checked against its buffer, control characters, spaces,
+ * non-ASCII bytes and userinfo are refused rather than passed on into a
+ * request line. Pure: no syscalls, no allocation.
+ * Implements a subset of RFC 3986: sections 3.1-3.5 (components), 5.2
+ * (reference resolution, remove_dot_segments) and 7.1/7.4 IPv4 literals.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "url.h"
+
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Bytes we never put on a request line: controls, space, DEL, non-ASCII. */
+static int is_bad(char c)
+{
+	unsigned char b = (unsigned char)c;
+
+	return b <= ' ' || b >= 0x7f;
+}
+
+static int lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+static int host_char(char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+}
+
+/* Length of a scheme ("http" in "http:..."), or 0 if @s starts with none. */
+static size_t scheme_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!is_alpha(s[0]))
+		return 0;
+	while (is_alpha(s[n]) || is_digit(s[n]) || s[n] == '+' || s[n] == '-' || s[n] == '.')
+		n++;
+	return s[n] == ':' ? n : 0;
+}
+
+/* Port digits in [s, e): 1..65535; an empty port means the default. */
+static int parse_port(const char *s, const char *e, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (s == e) {
+		*port = 80;
+		return 0;
+	}
+	for (; s < e; s++) {
+		if (!is_digit(*s))
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > 65535)
+			return -EINVAL;
+	}
+	if (v == 0)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* "host[:port]" in [s, e) into @u. */
+static int parse_authority(const char *s, const char *e, struct url *u)
+{
+	const char *colon = memchr(s, ':', (size_t)(e - s));
+	const char *h_end = colon ? colon : e;
+	const char *p;
+	int rc;
+
+	for (p = s; p < h_end; p++)
+		if (!host_char(*p))
+			return -EINVAL;
+	if ((size_t)(h_end - s) >= URL_HOST_MAX)
+		return -ENAMETOOLONG;
+	rc = parse_port(colon ? colon + 1 : e, e, &u->port);
+	if (rc < 0)
+		return rc;
+	memcpy(u->host, s, (size_t)(h_end - s));
+	u->host[h_end - s] = '\0';
+	return 0;
+}
+
+/*
+ * Copies path+query from @s (up to '#' or the end) to @dst, prefixing '/'
+ * when it starts with '?' or is empty.
+ */
+static int copy_path(char *dst, const char *s)
+{
+	size_t n = strcspn(s, "#"), off = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (is_bad(s[i]))
+			return -EINVAL;
+	if (n == 0 || s[0] != '/')
+		dst[off++] = '/';
+	if (off + n >= URL_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(dst + off, s, n);
+	dst[off + n] = '\0';
+	return 0;
+}
+
+/* "//authority[/path][?query][#frag]" into @u. */
+static int parse_net_path(const char *s, struct url *u)
+{
+	const char *a = s + 2, *e;
+	int rc;
+
+	if (s[0] != '/' || s[1] != '/')
+		return -EINVAL;
+	e = a + strcspn(a, "/?#");
+	if (memchr(a, '@', (size_t)(e - a)))
+		return -EINVAL;
+	rc = parse_authority(a, e, u);
+	if (rc < 0)
+		return rc;
+	return copy_path(u->path, e);
+}
+
+int url_parse(const char *s, struct url *u)
+{
+	size_t n = scheme_len(s);
+
+	if (n == 0)
+		return -EINVAL;
+	if (n != 4 || lower(s[0]) != 'h' || lower(s[1]) != 't' ||
+	    lower(s[2]) != 't' || lower(s[3]) != 'p')
+		return -EPROTONOSUPPORT;
+	return parse_net_path(s + 5, u);
+}
+
+int url_ipv4_literal(const char *s, uint32_t *addr)
+{
+	const char *start;
+	uint8_t b[4];
+	unsigned i, v;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && *s++ != '.')
+			return -EINVAL;
+		for (v = 0, start = s; is_digit(*s) && s - start < 3; s++)
+			v = v * 10 + (unsigned)(*s - '0');
+		/* "010" is octal to inet_aton() and decimal to people: refuse it */
+		if (s == start || v > 255 || (s - start > 1 && *start == '0'))
+			return -EINVAL;
+		b[i] = (uint8_t)v;
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	memcpy(addr, b, sizeof(b));
+	return 0;
+}
+
+/*
+ * RFC 3986 5.2.4 remove_dot_segments, in place, on the part of @path
+ * before any '?'. The output never grows, so writing behind the read
+ * position is safe.
+ */
+static void remove_dot_segments(char *path)
+{
+	char *q = path + strcspn(path, "?");
+	char *in = path, *out = path;
+
+	while (in < q) {
+		char *seg = in + 1, *next = seg;
+		size_t n;
+
+		while (next < q && *next != '/')
+			next++;
+		n = (size_t)(next - seg);
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			if (n == 2)
+				while (out > path && *--out != '/')
+					;
+			if (next == q)
+				*out++ = '/';
+		} else {
+			memmove(out, in, (size_t)(next - in));
+			out += next - in;
+		}
+		in = next;
+	}
+	memmove(out, q, strlen(q) + 1);
+}
+
+/* A relative path or "?query" reference merged with the base path. */
+static int merge_path(const struct url *base, const char *ref, struct url *out)
+{
+	size_t dir = strcspn(base->path, "?"), n = strcspn(ref, "#"), i;
+
+	for (i = 0; i < n; i++)
+		if (is_bad(ref[i]))
+			return -EINVAL;
+	if (ref[0] != '?')	/* keep the base's directory, up to its last '/' */
+		while (dir > 0 && base->path[dir - 1] != '/')
+			dir--;
+	if (dir == 0 || dir + n >= URL_PATH_MAX)
+		return dir ? -ENAMETOOLONG : -EINVAL;
+	memcpy(out->path, base->path, dir);
+	memcpy(out->path + dir, ref, n);
+	out->path[dir + n] = '\0';
+	return 0;
+}
+
+int url_resolve(const struct url *base, const char *ref, struct url *out)
+{
+	struct url tmp;
+	int rc;
+
+	if (scheme_len(ref))
+		rc = url_parse(ref, &tmp);
+	else if (ref[0] == '/' && ref[1] == '/')
+		rc = parse_net_path(ref, &tmp);
+	else {
+		memcpy(tmp.host, base->host, sizeof(tmp.host));
+		tmp.port = base->port;
+		if (ref[0] == '/')
+			rc = copy_path(tmp.path, ref);
+		else if (ref[0] == '\0' || ref[0] == '#')
+			rc = copy_path(tmp.path, base->path);
+		else
+			rc = merge_path(base, ref, &tmp);
+	}
+	if (rc < 0)
+		return rc;
+	remove_dot_segments(tmp.path);
+	*out = tmp;
+	return 0;
+}
