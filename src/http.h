@@ -32,6 +32,7 @@ struct http_resp {
 	unsigned state;
 	unsigned line_len;
 	unsigned n_headers;
+	unsigned flags;
 	char line[HTTP_LINE_MAX];
 };
 
@@ -43,7 +44,12 @@ void http_resp_init(struct http_resp *r);
  * -EBADMSG for a malformed head (bad status line, bad or duplicate
  * conflicting Content-Length, bad Content-Range, Transfer-Encoding other
  * than chunked), -E2BIG when a line or the header count exceeds its cap.
- * After done is set, further calls return 0.
+ * After done is set, further calls return 0; after an error, the same
+ * error. Interim 1xx heads (but 101) are skipped: the results describe the
+ * final response. With chunked, content_length is -1 (RFC 9112 6.3). A
+ * 416's "Content-Range: bytes * /<total>" (no space) sets range_total and
+ * leaves has_range 0. Lines may end in CRLF or bare LF; a line holds at
+ * most HTTP_LINE_MAX - 1 bytes before its LF (CR included).
  */
 int http_resp_feed(struct http_resp *r, const char *buf, size_t len);
 
@@ -52,7 +58,9 @@ int http_resp_feed(struct http_resp *r, const char *buf, size_t len);
  * User-Agent netinit/<version>, Accept: any, Connection: close, and when
  * @range_from > 0 "Range: bytes=<range_from>-". @host_override (may be
  * NULL) replaces u->host in the Host header (for http:///path URLs).
- * Returns the length, or -ENOSPC.
+ * Returns the length (@buf is NUL-terminated), -ENOSPC, or -EINVAL when
+ * the Host would be empty or a part holds a byte that cannot go on a
+ * request line (control, space, non-ASCII).
  */
 int http_request_build(char *buf, size_t size, const struct url *u,
 		       const char *host_override, uint64_t range_from);
