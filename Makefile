@@ -5,10 +5,10 @@ VERSION     := 0.1.0
 BUILD       := build
 KLCC        ?= klcc
 HOSTCC      ?= cc
-WARN        := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+WARN        := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS    := -Isrc -DNETINIT_VERSION='"$(VERSION)"'
 KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
-HOST_CFLAGS := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
 PURE   := src/cmdline.c src/url.c src/http.c src/dhcp_pkt.c src/modalias.c

@@ -244,14 +244,14 @@ static void __attribute__((noreturn)) fatal(void)
 		if (what == ONERROR_HALT) {
 			log_err("boot failed: halting (netinit.onerror=halt)");
 			sync();
-			reboot(RB_POWER_OFF);
+			reboot(RB_POWER_OFF, NULL);
 		} else {
 			log_err("boot failed: rebooting in 10 s (netinit.onerror=%s)",
 				what == ONERROR_SHELL ? "shell, but no /bin/sh" : "reboot");
 			for (i = 10; i > 0; i--)
 				clock_sleep_ms(1000);
 			sync();
-			reboot(RB_AUTOBOOT);
+			reboot(RB_AUTOBOOT, NULL);
 		}
 		clock_sleep_ms(1000);
 	}

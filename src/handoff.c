@@ -81,7 +81,7 @@ static int loop_attach(const char *image, char *dev, size_t size)
 	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -errno;
-	nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+	nr = ioctl(ctl, LOOP_CTL_GET_FREE, NULL);
 	rc = nr < 0 ? -errno : 0;
 	close(ctl);
 	if (rc)
@@ -96,14 +96,14 @@ static int loop_attach(const char *image, char *dev, size_t size)
 	memset(&lc, 0, sizeof(lc));
 	lc.fd = (uint32_t)fd;
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-	snprintf((char *)lc.info.lo_file_name, LO_NAME_SIZE, "%s", image);
+	strncpy((char *)lc.info.lo_file_name, image, LO_NAME_SIZE - 1);	/* informational */
 	if (ioctl(lfd, LOOP_CONFIGURE, &lc) == 0)
 		goto out;
 	if (errno != EINVAL && errno != ENOTTY) {
 		rc = -errno;
 		goto out;
 	}
-	if (ioctl(lfd, LOOP_SET_FD, fd) < 0 ||
+	if (ioctl(lfd, LOOP_SET_FD, (void *)(long)fd) < 0 ||
 	    ioctl(lfd, LOOP_SET_STATUS64, &lc.info) < 0)
 		rc = -errno;
 out:
