@@ -1,0 +1,839 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# gen_initramfs.sh: builds the initrds netinit boots from (DESIGN.md):
+#   --standalone   a fresh initrd: netinit as /init, its config, device nodes
+#                  and the kernel modules it needs (NICs, virtio, loop,
+#                  squashfs, overlay);
+#   --base INITRD  an existing genkernel or dracut initrd with netinit as
+#                  /init in front of the original one (kept as /init.orig);
+#   combined       INITRD followed, at a 4-byte boundary, by an uncompressed
+#                  newc segment holding the live image, as Gentoo's seed does.
+# Initrd layout: Documentation/driver-api/early-userspace/buffer-format.rst
+# and init/initramfs.c (segments, zero padding, the 4-byte rule).
+# Output is reproducible: sorted names, fixed mtimes (SOURCE_DATE_EPOCH or 0),
+# cpio --reproducible, gzip -n.
+# --base unpacks INITRD as root with GNU cpio: give it initrds you trust
+# (cpio before 2.14 writes through symlinks the archive itself made).
+set -eu
+PATH="$PATH:/usr/sbin:/sbin"
+umask 022
+
+prog=gen_initramfs.sh
+nl='
+'
+
+usage() {
+	cat <<EOF
+usage:
+  $prog --standalone --modules DIR --netinit BIN [OPTIONS] --output OUT
+  $prog --base INITRD --netinit BIN [--modules DIR] [OPTIONS] --output OUT
+  $prog combined --base INITRD --image IMAGE [--dest PATH] --output OUT
+
+  --standalone       build a fresh initrd; netinit mounts the image itself
+  --base INITRD      start from an existing initrd (genkernel gentoo.igz,
+                     dracut); its /init moves to /init.orig, netinit hands
+                     off to it (gzip, xz, zstd, lzma, bzip2, lz4, lzo or
+                     plain segments; a leading uncompressed microcode
+                     segment is kept as it is)
+  --netinit BIN      the static netinit binary (build/netinit, from 'make')
+  --modules DIR      kernel modules directory lib/modules/<ver>: NIC drivers,
+                     virtio, loop, squashfs, overlay and their dependencies
+                     are copied, then depmod runs on the result
+  --kver VER         kernel version when DIR's basename is not it
+  --add-modules L    more modules: comma-separated module names (r8152) or
+                     path globs under DIR (kernel/drivers/net/usb/*)
+  --firmware FWDIR   copy the firmware the chosen modules ask for (modinfo)
+                     from FWDIR (e.g. /lib/firmware) where present
+  --url URL[,URL]    netinit.url= for /etc/netinit.conf (http:// only);
+                     without it the kernel command line must give it
+  --conf KEY=VALUE   one more /etc/netinit.conf line (repeatable), e.g.
+                     --conf netinit.sha256=... --conf netinit.onerror=shell
+  --image IMAGE      combined: the file to append (a squashfs)
+  --dest PATH        combined: its path in the initramfs (default
+                     /image.squashfs; dracut root=live: wants
+                     /image.squashfs.img or what root=live: names)
+  --output OUT       the archive to write (via OUT.tmp, then renamed)
+  -h, --help         this text
+
+--standalone and --base need root (or fakeroot): device nodes and owners.
+Environment: SOURCE_DATE_EPOCH sets the mtime of every entry (default 0).
+EOF
+}
+
+die() {
+	printf '%s: %s\n' "$prog" "$*" >&2
+	exit 1
+}
+
+usage_err() {
+	printf '%s: %s (see %s --help)\n' "$prog" "$*" "$prog" >&2
+	exit 2
+}
+
+need_tool() {
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "'$t' not found; install it (Debian: make deps; Gentoo: emerge the package providing it)"
+	done
+}
+
+# ---------------------------------------------------------------- arguments
+
+mode=""
+standalone=0
+base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
+image="" dest="" output=""
+seen=""
+
+if [ "${1-}" = combined ]; then
+	mode=combined
+	shift
+fi
+while [ $# -gt 0 ]; do
+	opt=$1
+	hasval=0
+	case $opt in
+	--*=*)
+		val=${opt#*=}
+		opt=${opt%%=*}
+		hasval=1
+		;;
+	esac
+	case $opt in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--standalone)
+		[ "$hasval" = 0 ] || usage_err "$opt takes no value"
+		standalone=1
+		;;
+	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
+		--image | --dest | --output | -o)
+		if [ "$hasval" = 0 ]; then
+			[ $# -ge 2 ] || usage_err "$opt needs a value"
+			val=$2
+			shift
+		fi
+		case $val in
+		*"$nl"*) usage_err "$opt: value holds a newline" ;;
+		esac
+		case $opt in
+		--url) urls=${urls:+$urls,}$val ;;
+		--conf) confs=$confs$val$nl ;;
+		--add-modules) addmods=${addmods:+$addmods,}$val ;;
+		*)
+			case " $seen " in
+			*" $opt "*) usage_err "$opt given twice" ;;
+			esac
+			seen="$seen $opt"
+			case $opt in
+			--base) base=$val ;;
+			--netinit) netinit=$val ;;
+			--modules) moddir=${val%/} ;;
+			--kver) kver=$val ;;
+			--firmware) fwdir=${val%/} ;;
+			--image) image=$val ;;
+			--dest) dest=$val ;;
+			--output | -o) output=$val ;;
+			esac
+			;;
+		esac
+		;;
+	combined) usage_err "'combined' must come first" ;;
+	*) usage_err "unknown argument '$opt'" ;;
+	esac
+	shift
+done
+
+if [ -z "$mode" ]; then
+	if [ "$standalone" = 1 ] && [ -n "$base" ]; then
+		usage_err "--standalone and --base exclude each other; pick one"
+	elif [ "$standalone" = 1 ]; then
+		mode=standalone
+	elif [ -n "$base" ]; then
+		mode=base
+	else
+		usage_err "say what to build: --standalone, --base INITRD or combined"
+	fi
+fi
+[ -n "$output" ] || usage_err "--output OUT is required"
+if [ "$mode" = combined ]; then
+	[ "$standalone" = 0 ] || usage_err "combined takes no --standalone"
+	for o in --netinit --modules --kver --firmware; do
+		case " $seen " in *" $o "*) usage_err "combined takes no $o (build the base first)" ;; esac
+	done
+	[ -z "$urls$confs$addmods" ] || usage_err "combined takes no --url, --conf or --add-modules (build the base first)"
+	[ -n "$base" ] || usage_err "combined needs --base INITRD"
+	[ -n "$image" ] || usage_err "combined needs --image IMAGE"
+else
+	[ -z "$image$dest" ] || usage_err "--image and --dest belong to 'combined'"
+	[ -n "$netinit" ] || usage_err "--netinit BIN is required"
+	if [ "$mode" = standalone ] && [ -z "$moddir" ]; then
+		usage_err "--standalone needs --modules DIR (lib/modules/<ver>)"
+	fi
+	[ -n "$moddir" ] || [ -z "$kver$addmods$fwdir" ] ||
+		usage_err "--kver, --add-modules and --firmware need --modules DIR"
+fi
+
+epoch=${SOURCE_DATE_EPOCH:-0}
+case $epoch in
+'' | *[!0-9]*) die "SOURCE_DATE_EPOCH='$epoch': expected seconds since 1970 (digits only)" ;;
+esac
+
+# ---------------------------------------------------------------- checks
+
+check_readable() { # OPT FILE
+	[ -e "$2" ] || die "$1 $2: no such file"
+	[ -f "$2" ] || die "$1 $2: not a regular file"
+	[ -r "$2" ] || die "$1 $2: not readable"
+}
+
+check_output() {
+	d=$(dirname -- "$output")
+	[ -d "$d" ] || die "--output $output: directory $d does not exist; create it first"
+	[ ! -d "$output" ] || die "--output $output: is a directory; name the file to write"
+}
+
+# netinit runs as PID 1 before any library exists: static ELF only.
+check_netinit() {
+	check_readable --netinit "$netinit"
+	[ -x "$netinit" ] || die "--netinit $netinit: not executable; chmod +x it or build it with 'make'"
+	magic=$(od -An -tx1 -N 4 -- "$netinit" | tr -d ' \n')
+	[ "$magic" = 7f454c46 ] || die "--netinit $netinit: not an ELF binary (a script cannot be /init here); build it with 'make'"
+	need_tool readelf
+	if LC_ALL=C readelf -lW -- "$netinit" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+		die "--netinit $netinit: dynamically linked; build it static ('make' uses klcc -static)"
+	fi
+	if LC_ALL=C readelf -dW -- "$netinit" 2>/dev/null | grep -q '(NEEDED)'; then
+		die "--netinit $netinit: needs shared libraries; build it static ('make' uses klcc -static)"
+	fi
+	case $(LC_ALL=C readelf -hW -- "$netinit" 2>/dev/null | sed -n 's/^ *Type: *//p') in
+	EXEC* | DYN*) ;;
+	*) die "--netinit $netinit: not an executable ELF file (object or core?); build it with 'make'" ;;
+	esac
+}
+
+check_modules() {
+	[ -d "$moddir" ] || die "--modules $moddir: not a directory; give lib/modules/<ver>"
+	[ -f "$moddir/modules.dep" ] ||
+		die "--modules $moddir: no modules.dep; give lib/modules/<ver> and run 'depmod -b ROOT <ver>' first"
+	[ -n "$kver" ] || kver=$(basename -- "$moddir")
+	case $kver in
+	'' | . | .. | */*) die "--kver '$kver': not a kernel version" ;;
+	esac
+	need_tool depmod
+	if [ -n "$fwdir" ]; then
+		[ -d "$fwdir" ] || die "--firmware $fwdir: not a directory"
+		need_tool modinfo
+	fi
+}
+
+check_url() {
+	n=0
+	rest=$urls,
+	while [ -n "$rest" ]; do
+		u=${rest%%,*}
+		rest=${rest#*,}
+		n=$((n + 1))
+		case $u in
+		[Hh][Tt][Tt][Pp]://*) ;;
+		'') die "--url '$urls': empty URL in the list" ;;
+		*) die "--url $u: only http:// URLs are supported (netinit has no TLS; pin the image with netinit.sha256)" ;;
+		esac
+		case $u in
+		*[[:space:]]* | *'"'*) die "--url $u: spaces and quotes are not allowed; percent-encode them" ;;
+		esac
+		[ ${#u} -lt 512 ] || die "--url $u: longer than netinit's 511 characters"
+	done
+	[ "$n" -le 8 ] || die "--url: $n URLs, netinit takes at most 8"
+}
+
+check_conf() {
+	printf '%s' "$confs" | while IFS= read -r c; do
+		key=${c%%=*}
+		case $c in
+		*=*) ;;
+		*) die "--conf '$c': expected KEY=VALUE (flags too: netinit.debug=1)" ;;
+		esac
+		case $key in
+		'' | *[!A-Za-z0-9_.-]*) die "--conf '$c': bad key '$key' (letters, digits, . _ - only)" ;;
+		netinit.url | fetch)
+			[ -z "$urls" ] || die "--conf $key= and --url both give the URLs; give them once"
+			;;
+		esac
+	done
+}
+
+# ---------------------------------------------------------------- helpers
+
+tmp=""
+cleanup() {
+	if [ -n "$tmp" ]; then
+		rm -rf -- "$tmp"
+	fi
+	rm -f -- "$output.tmp"
+}
+
+fsize() { wc -c <"$1" | tr -d ' '; }
+
+# hexat FILE OFF N: N bytes at OFF as lower-case hex, no spaces.
+hexat() { od -An -v -tx1 -j "$2" -N "$3" -- "$1" | tr -d ' \n'; }
+
+# first_nonzero FILE OFF: prints the offset of the first non-zero byte at or
+# after OFF; fails at end of file (the kernel skips zero padding likewise).
+first_nonzero() {
+	fz_off=$2
+	fz_size=$(fsize "$1")
+	while [ "$fz_off" -lt "$fz_size" ]; do
+		fz_n=$(od -An -v -tx1 -j "$fz_off" -N 65536 -- "$1" |
+			awk '{ for (i = 1; i <= NF; i++) { if ($i != "00") { print n + 0; exit } n++ } }')
+		if [ -n "$fz_n" ]; then
+			echo $((fz_off + fz_n))
+			return 0
+		fi
+		fz_off=$((fz_off + 65536))
+	done
+	return 1
+}
+
+# trailing_zeros FILE END: how many zero bytes end the region before END.
+trailing_zeros() {
+	tz_lo=$(($2 > 4096 ? $2 - 4096 : 0))
+	od -An -v -tx1 -j "$tz_lo" -N $(($2 - tz_lo)) -- "$1" |
+		awk '{ for (i = 1; i <= NF; i++) { if ($i == "00") z++; else z = 0 } } END { print z + 0 }'
+}
+
+# magic_kind HEX: names the segment type the kernel would see.
+magic_kind() {
+	case $1 in
+	303730373031* | 303730373032*) echo newc ;;
+	1f8b* | 1f9e*) echo gzip ;;
+	fd377a585a00*) echo xz ;;
+	28b52ffd*) echo zstd ;;
+	5d00*) echo lzma ;;
+	425a68*) echo bzip2 ;;
+	02214c18*) echo lz4 ;;
+	894c5a4f*) echo lzo ;;
+	*) echo unknown ;;
+	esac
+}
+
+# cpio_segment FILE OFF DIR: runs cpio on the newc archive at OFF, extracting
+# into DIR (or only listing it when DIR is -), and prints the offset just past
+# its TRAILER!!! entry. cpio does not tell where it stopped, only how many
+# 512-byte blocks it read; the trailer is the first valid TRAILER!!! header
+# in the last 1 KiB it read.
+cpio_segment() {
+	cs_file=$1 cs_off=$2 cs_dir=$3
+	if [ "$cs_dir" = - ]; then
+		cs_rc=0
+		tail -c +$((cs_off + 1)) -- "$cs_file" |
+			LC_ALL=C cpio -i -t >/dev/null 2>"$tmp/cpio.err" || cs_rc=$?
+	else
+		cs_rc=0
+		tail -c +$((cs_off + 1)) -- "$cs_file" |
+			(cd "$cs_dir" && LC_ALL=C cpio -i -d -m -u --no-absolute-filenames) \
+				>/dev/null 2>"$tmp/cpio.err" || cs_rc=$?
+	fi
+	cs_blocks=$(sed -n 's/^\([0-9][0-9]*\) blocks\{0,1\}$/\1/p' "$tmp/cpio.err")
+	if [ "$cs_rc" != 0 ] || [ -z "$cs_blocks" ]; then
+		cs_msg=$(grep -v '^[0-9][0-9]* blocks\{0,1\}$' "$tmp/cpio.err" | head -n 1)
+		die "--base $base: cpio archive at offset $cs_off${cs_what:+ ($cs_what)}: ${cs_msg:-unreadable}; is the initrd complete?"
+	fi
+	cs_size=$(fsize "$cs_file")
+	cs_hi=$((cs_off + cs_blocks * 512))
+	[ "$cs_hi" -le "$cs_size" ] || cs_hi=$cs_size
+	cs_lo=$((cs_hi - 1024 - 124))
+	[ "$cs_lo" -ge "$cs_off" ] || cs_lo=$cs_off
+	for cs_t in $(tail -c +$((cs_lo + 1)) -- "$cs_file" | head -c $((cs_hi - cs_lo)) |
+		LC_ALL=C grep -obUa 'TRAILER!!!' | cut -d: -f1); do
+		cs_h=$((cs_lo + cs_t - 110))
+		if [ "$cs_h" -lt "$cs_off" ] || [ $(((cs_h - cs_off) % 4)) != 0 ]; then
+			continue
+		fi
+		cs_hdr=$(tail -c +$((cs_h + 1)) -- "$cs_file" | head -c 110 | tr -d '\000')
+		case $cs_hdr in
+		07070[12]*) ;;
+		*) continue ;;
+		esac
+		cs_fields=$(printf '%s' "$cs_hdr" | cut -c55-62,95-102)
+		case $cs_fields in
+		000000000000000[Bb]) ;;
+		*) continue ;;
+		esac
+		echo $((cs_h + 124))
+		return 0
+	done
+	die "--base $base: cannot find the end of the cpio archive at offset $cs_off; is the initrd complete?"
+}
+
+# scan_segments FILE: one line "KIND START END" per segment, END exclusive;
+# a compressed segment runs to the next aligned newc magic or the end.
+scan_segments() {
+	ss_file=$1
+	ss_size=$(fsize "$ss_file")
+	LC_ALL=C grep -obUa -e 070701 -e 070702 -- "$ss_file" | cut -d: -f1 >"$tmp/newc.offsets" || true
+	ss_off=0
+	while ss_off=$(first_nonzero "$ss_file" "$ss_off"); do
+		ss_kind=$(magic_kind "$(hexat "$ss_file" "$ss_off" 6)")
+		case $ss_kind in
+		newc)
+			[ $((ss_off % 4)) = 0 ] ||
+				die "--base $base: uncompressed segment at offset $ss_off is not 4-byte aligned (the kernel rejects it: invalid magic); pad the part before it"
+			cs_what=""
+			ss_end=$(cpio_segment "$ss_file" "$ss_off" -)
+			;;
+		unknown)
+			if [ "$ss_off" = 0 ]; then
+				die "--base $base: not a cpio archive (gzip, xz, zstd, lzma or plain newc expected)"
+			fi
+			die "--base $base: unknown data at offset $ss_off (gzip, xz, zstd, lzma or plain newc expected)"
+			;;
+		*)
+			# The kernel reads on at the first 4-aligned "0" after the
+			# stream; an unaligned newc after it is the plain-cat mistake.
+			ss_end=$(awk -v o="$ss_off" '$1 > o { print; exit }' "$tmp/newc.offsets")
+			if [ -n "$ss_end" ] && [ $((ss_end % 4)) != 0 ]; then
+				die "--base $base: uncompressed segment at offset $ss_end is not 4-byte aligned (the kernel rejects it: invalid magic); pad the part before it"
+			fi
+			[ -n "$ss_end" ] || ss_end=$ss_size
+			;;
+		esac
+		echo "$ss_kind $ss_off $ss_end"
+		ss_off=$ss_end
+	done
+}
+
+decompressor() {
+	case $1 in
+	gzip) echo "gzip -dc" ;;
+	xz) echo "xz -dc" ;;
+	lzma) echo "xz --format=lzma -dc" ;;
+	zstd) echo "zstd -dcq" ;;
+	bzip2) echo "bzip2 -dcq" ;;
+	lz4) echo "lz4 -dcq" ;;
+	lzo) echo "lzop -dcq" ;;
+	esac
+}
+
+# decompress KIND FILE START END OUT. The kernel ignores zero padding after a
+# stream; xz, zstd and lzma do not, so on failure retry without it (a stream
+# may itself end in a few zero bytes, hence the small search).
+decompress() {
+	dc_cmd=$(decompressor "$1")
+	need_tool "${dc_cmd%% *}"
+	dc_len=$(($4 - $3))
+	dc_z=0
+	while :; do
+		dc_rc=0
+		# shellcheck disable=SC2086 # dc_cmd is a command with options
+		tail -c +$(($3 + 1)) -- "$2" | head -c "$dc_len" | $dc_cmd >"$5" 2>"$tmp/dc.err" || dc_rc=$?
+		[ "$dc_rc" != 0 ] || return 0
+		if [ "$1" = gzip ] && grep -q 'trailing garbage' "$tmp/dc.err"; then
+			die "--base $base: more data follows the gzip segment at offset $3 (another compressed segment?); unpack and repack the initrd as one archive"
+		fi
+		if [ "$dc_z" = 0 ]; then
+			dc_z=$(trailing_zeros "$2" "$4")
+			[ "$dc_z" -gt 0 ] || break
+			dc_len=$((dc_len - dc_z))
+			dc_try=0
+		else
+			dc_try=$((dc_try + 1))
+			if [ "$dc_try" -gt 8 ] || [ "$dc_try" -gt "$dc_z" ]; then
+				break
+			fi
+			dc_len=$((dc_len + 1))
+		fi
+	done
+	die "--base $base: $1 segment at offset $3 does not decompress ($(head -n 1 "$tmp/dc.err")); is the initrd complete?"
+}
+
+# extract_stream FILE DIR: all newc archives in FILE (a decompressed segment
+# may hold several, e.g. concatenated gzip members) into DIR, later entries
+# replacing earlier ones as in the kernel.
+extract_stream() {
+	es_off=0
+	while es_off=$(first_nonzero "$1" "$es_off"); do
+		case $(magic_kind "$(hexat "$1" "$es_off" 6)") in
+		newc) ;;
+		*) die "--base $base: $cs_what holds no newc cpio archive at offset $es_off" ;;
+		esac
+		es_off=$(cpio_segment "$1" "$es_off" "$2")
+	done
+}
+
+# ---------------------------------------------------------------- modules
+
+# Modules netinit needs, as globs on modules.dep paths: every NIC driver that
+# is not wireless/WWAN/USB or a virtual device, the PHYs and MDIO buses the
+# embedded MACs probe (their modaliases appear on the mdio bus, so coldplug
+# finds them), virtio transports, AF_PACKET for the DHCP client, and what the
+# standalone handoff mounts with.
+default_modules='kernel/drivers/net/ethernet/*
+kernel/drivers/net/phy/*
+kernel/drivers/net/mdio/*
+kernel/drivers/net/hyperv/*
+kernel/drivers/net/vmxnet3/*
+kernel/drivers/net/virtio_net.ko*
+kernel/drivers/net/xen-netfront.ko*
+kernel/drivers/net/net_failover.ko*
+kernel/drivers/virtio/*
+kernel/drivers/block/loop.ko*
+kernel/fs/squashfs/*
+kernel/fs/overlayfs/*
+kernel/net/packet/af_packet.ko*'
+
+# select_modules: writes $tmp/sel.paths, the module paths (relative to
+# $moddir) to install: the default globs, --add-modules, their softdeps,
+# and all their modules.dep dependencies.
+select_modules() {
+	# Globs (as in case: * crosses /) become anchored EREs for awk.
+	# shellcheck disable=SC2016 # sed expressions, not shell ones
+	{
+		printf '%s\n' "$default_modules" | sed 's/^/d /'
+		printf '%s\n' "$addmods" | tr , '\n' | grep / | sed 's/^/a /' || true
+	} | sed -e 's/[.+^$(){}|\\]/\\&/g; s/\*/.*/g; s/?/./g' >"$tmp/globs"
+	printf '%s\n' "$addmods" | tr , '\n' | grep -v -e / -e '^$' | tr - _ >"$tmp/want.names" || true
+	awk -v globs="$tmp/globs" -v unmatched="$tmp/unmatched" '
+	BEGIN { while ((getline l < globs) > 0) { n++; tag[n] = substr(l, 1, 1); re[n] = "^(kernel/)?" substr(l, 3) "$" } }
+	{
+		p = $1; sub(/:$/, "", p)
+		for (i = 1; i <= n; i++) if (p ~ re[i]) { print p; hit[i] = 1 }
+	}
+	END { for (i = 1; i <= n; i++) if (tag[i] == "a" && !hit[i]) print re[i] > unmatched }
+	' "$moddir/modules.dep" >"$tmp/want.paths"
+	if [ -s "$tmp/unmatched" ]; then
+		die "--add-modules $(sed -n '1s/^\^(kernel\/)?\(.*\)\$$/\1/p' "$tmp/unmatched" | sed 's/\\\(.\)/\1/g; s/\.\*/*/g') matches no module in $moddir/modules.dep"
+	fi
+	softdep=$moddir/modules.softdep
+	[ -f "$softdep" ] || softdep=/dev/null
+	awk -v wantnames="$tmp/want.names" -v wantpaths="$tmp/want.paths" -v softdep="$softdep" '
+	function modname(p,   n) {
+		n = p; sub(/.*\//, "", n); sub(/\.ko(\.[a-z0-9]+)?$/, "", n); gsub(/-/, "_", n)
+		return n
+	}
+	function add(p,   n, i, k, d) {
+		if (p in got) return
+		got[p] = 1
+		k = split(deps[p], d, " ")
+		for (i = 1; i <= k; i++) add(d[i])
+		k = split(soft[modname(p)], d, " ")
+		for (i = 1; i <= k; i++) if (d[i] in path) add(path[d[i]])
+	}
+	{
+		p = $1; sub(/:$/, "", p)
+		$1 = ""; deps[p] = $0; path[modname(p)] = p
+	}
+	END {
+		while ((getline l < softdep) > 0) {
+			k = split(l, f, " ")
+			if (f[1] != "softdep") continue
+			n = f[2]; gsub(/-/, "_", n)
+			for (i = 3; i <= k; i++) if (f[i] != "pre:" && f[i] != "post:") {
+				s = f[i]; gsub(/-/, "_", s); soft[n] = soft[n] " " s
+			}
+		}
+		while ((getline l < wantpaths) > 0) add(l)
+		while ((getline l < wantnames) > 0) {
+			if (l in path) add(path[l])
+			else print "?" l
+		}
+		for (p in got) print p
+	}' "$moddir/modules.dep" | LC_ALL=C sort >"$tmp/sel.paths"
+	# A name that is built in needs nothing; anything else is a typo.
+	sed -n 's/^?//p' "$tmp/sel.paths" | while IFS= read -r n; do
+		sed 's|.*/||; s/\.ko$//' "$moddir/modules.builtin" 2>/dev/null | tr - _ | grep -qx -- "$n" ||
+			die "--add-modules $n: no such module in $moddir/modules.dep (nor built in)"
+	done
+	sed -i '/^?/d' "$tmp/sel.paths"
+}
+
+# install_modules ROOT: copies the selection into ROOT/lib/modules/$kver,
+# skipping modules ROOT already has (by name, any compression), merges
+# modules.order, adds modules.builtin*, then runs depmod on the union.
+install_modules() {
+	im_dst=$1/lib/modules/$kver
+	mkdir -p "$im_dst"
+	select_modules
+	find "$im_dst" -name '*.ko*' | sed 's|.*/||; s/\.ko\(\.[a-z0-9]*\)\{0,1\}$//' | tr - _ |
+		LC_ALL=C sort -u >"$tmp/have.names"
+	im_n=0
+	while IFS= read -r m; do
+		n=$(basename -- "$m" | sed 's/\.ko\(\.[a-z0-9]*\)\{0,1\}$//' | tr - _)
+		if grep -qx -- "$n" "$tmp/have.names"; then
+			continue
+		fi
+		[ -f "$moddir/$m" ] || die "--modules $moddir: modules.dep names $m but the file is missing; reinstall the modules"
+		mkdir -p "$im_dst/$(dirname -- "$m")"
+		cp -- "$moddir/$m" "$im_dst/$m"
+		echo "$m" >>"$tmp/added.paths"
+		im_n=$((im_n + 1))
+	done <"$tmp/sel.paths"
+	for f in modules.builtin modules.builtin.modinfo; do
+		if [ -f "$moddir/$f" ] && ! [ -f "$im_dst/$f" ]; then
+			cp -- "$moddir/$f" "$im_dst/$f"
+		fi
+	done
+	# modules.order only orders modules.dep; keep the kernel's order for ours.
+	touch "$im_dst/modules.order" "$tmp/added.paths"
+	if [ -f "$moddir/modules.order" ]; then
+		grep -Fx -f "$tmp/added.paths" "$moddir/modules.order" >>"$im_dst/modules.order" || true
+	fi
+	rm -f "$im_dst/modules.dep"
+	depmod -b "$1" "$kver" 2>"$tmp/depmod.err" ||
+		die "depmod -b $1 $kver failed: $(head -n 1 "$tmp/depmod.err")"
+	[ -s "$im_dst/modules.dep" ] ||
+		die "depmod wrote no $im_dst/modules.dep (does this kmod use /usr/lib/modules?); use a kmod built for /lib/modules"
+	modules_added=$im_n
+	modules_total=$(grep -c . "$im_dst/modules.dep" || true)
+	if [ -n "$fwdir" ]; then
+		install_firmware "$1"
+	fi
+}
+
+# install_firmware ROOT: the files the added modules name (modinfo -F
+# firmware) that FWDIR has, plain or compressed, at ROOT/lib/firmware.
+install_firmware() {
+	firmware_added=0
+	[ -s "$tmp/added.paths" ] || return 0
+	sed "s|^|$moddir/|" "$tmp/added.paths" | tr '\n' '\0' |
+		xargs -0 modinfo -F firmware 2>/dev/null | LC_ALL=C sort -u >"$tmp/fw.names" || true
+	while IFS= read -r fw; do
+		case $fw in
+		'' | /* | *..*) continue ;;
+		esac
+		for suf in '' .xz .zst; do
+			if [ -f "$fwdir/$fw$suf" ]; then
+				mkdir -p "$1/lib/firmware/$(dirname -- "$fw")"
+				cp -L -- "$fwdir/$fw$suf" "$1/lib/firmware/$fw$suf"
+				firmware_added=$((firmware_added + 1))
+				break
+			fi
+		done
+	done <"$tmp/fw.names"
+}
+
+# ---------------------------------------------------------------- archive
+
+# write_conf FILE DEFAULTS: /etc/netinit.conf; DEFAULTS (key=value lines) are
+# written unless --conf gives the same key. netinit reads it before
+# /proc/cmdline, which overrides it; later lines override earlier ones.
+write_conf() {
+	{
+		echo "# netinit configuration, written by $prog; the kernel command line overrides it"
+		printf '%s\n' "$2" | while IFS= read -r d; do
+			[ -n "$d" ] || continue
+			case $nl$confs in
+			*"$nl${d%%=*}="*) ;;
+			*) echo "$d" ;;
+			esac
+		done
+		[ -z "$urls" ] || echo "netinit.url=$urls"
+		printf '%s' "$confs"
+	} >"$1"
+	chmod 0644 "$1"
+	[ "$(fsize "$1")" -lt 8192 ] || die "/etc/netinit.conf would be $(fsize "$1") bytes; netinit reads 8191 at most"
+}
+
+install_netinit() { # ROOT
+	rm -f -- "$1/init"
+	cp -- "$netinit" "$1/init"
+	chmod 0755 "$1/init"
+}
+
+# pack ROOT OWNER_OPT: gzip newc of ROOT to stdout, reproducibly.
+pack() {
+	find "$1" -exec touch -h -d "@$epoch" {} +
+	rm -f "$tmp/pack.failed"
+	(
+		cd "$1"
+		# shellcheck disable=SC2086 # $2 is empty or one option
+		find . -mindepth 1 -printf '%P\0' | LC_ALL=C sort -z |
+			LC_ALL=C cpio -o -0 -H newc --reproducible --quiet $2 2>"$tmp/pack.err" ||
+			: >"$tmp/pack.failed"
+	) | gzip -n -9
+	[ ! -e "$tmp/pack.failed" ] || die "cpio -o failed: $(head -n 1 "$tmp/pack.err")"
+}
+
+# ---------------------------------------------------------------- modes
+
+build_standalone() {
+	root=$tmp/root
+	mkdir -p "$root"
+	for d in dev proc sys run tmp etc newroot lib; do
+		mkdir -p "$root/$d"
+	done
+	chmod 1777 "$root/tmp"
+	# The kernel opens /dev/console of the initramfs for PID 1's stdio
+	# before anything can mount devtmpfs.
+	mknod -m 0600 "$root/dev/console" c 5 1 2>/dev/null ||
+		die "cannot create device nodes; run as root (or under fakeroot)"
+	mknod -m 0666 "$root/dev/null" c 1 3
+	install_netinit "$root"
+	write_conf "$root/etc/netinit.conf" "netinit.mode=standalone"
+	install_modules "$root"
+	pack "$root" "-R 0:0" >"$output.tmp"
+}
+
+# Symlinks that reach /init (genkernel's /linuxrc -> init) keep reaching the
+# original init.
+retarget_init_links() {
+	find "$1" -type l -lname '*init' | while IFS= read -r l; do
+		t=$(readlink -- "$l")
+		rel=${l#"$1"}
+		case $t in
+		/*) r=$t ;;
+		*) r=$(dirname -- "$rel")/$t ;;
+		esac
+		[ "$(realpath -sm -- "/$r")" = /init ] || continue
+		ln -sfn -- "$t.orig" "$l"
+	done
+}
+
+build_base() {
+	root=$tmp/root
+	mkdir -p "$root"
+	scan_segments "$base" >"$tmp/segments"
+	[ -s "$tmp/segments" ] ||
+		die "--base $base: not a cpio archive (gzip, xz, zstd, lzma or plain newc expected)"
+	# Leading uncompressed segments followed by a compressed one are early
+	# cpio (CPU microcode, ACPI tables) the kernel reads before anything
+	# else: they stay as they are, in front. Everything else is unpacked.
+	early_end=$(awk '$1 != "newc" { print $2; exit }' "$tmp/segments")
+	[ -n "$early_end" ] || early_end=0
+	while read -r kind start end; do
+		[ "$end" -gt "$early_end" ] || continue
+		if [ "$kind" = newc ]; then
+			cs_what="uncompressed segment"
+			cpio_segment "$base" "$start" "$root" >/dev/null
+		else
+			decompress "$kind" "$base" "$start" "$end" "$tmp/payload"
+			cs_what="$kind segment at offset $start"
+			extract_stream "$tmp/payload" "$root"
+			rm -f "$tmp/payload"
+		fi
+	done <"$tmp/segments"
+
+	if [ -e "$root/init.orig" ] || [ -L "$root/init.orig" ]; then
+		# Already ours (a re-run with a new netinit): keep the original.
+		[ -f "$root/etc/netinit.conf" ] ||
+			die "--base $base: has /init.orig but no /etc/netinit.conf; pass the original initrd"
+	elif [ -e "$root/init" ] || [ -L "$root/init" ]; then
+		retarget_init_links "$root"
+		mv -- "$root/init" "$root/init.orig"
+	else
+		die "--base $base: has no /init; pass a genkernel or dracut initrd (or use --standalone)"
+	fi
+	install_netinit "$root"
+	mkdir -p "$root/etc"
+	defaults="netinit.init=/init.orig"
+	if [ -e "$root/etc/initrd.defaults" ] || [ -e "$root/etc/initrd.scripts" ]; then
+		defaults="$defaults${nl}netinit.mode=genkernel"
+	elif [ -e "$root/lib/dracut-lib.sh" ] || [ -d "$root/usr/lib/dracut" ]; then
+		defaults="$defaults${nl}netinit.mode=dracut"
+	fi
+	write_conf "$root/etc/netinit.conf" "$defaults"
+	if [ -n "$moddir" ]; then
+		for d in "$root"/lib/modules/*/; do
+			[ -d "$d" ] || continue
+			v=$(basename -- "$d")
+			[ "$v" = "$kver" ] && continue
+			[ -e "$root/lib/modules/$kver" ] && continue
+			die "--modules is for $kver but --base $base has modules for $v; pass its lib/modules/$v (or --kver)"
+		done
+		install_modules "$root"
+	fi
+	head -c "$early_end" -- "$base" >"$output.tmp"
+	pack "$root" "" >>"$output.tmp"
+}
+
+# newc_entry INO MODE NLINK SIZE NAME: one newc header, name and padding.
+newc_entry() {
+	ne_ns=$((${#5} + 1))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		"$1" "$2" 0 0 "$3" "$epoch" "$4" 0 0 0 0 "$ne_ns" 0
+	printf '%s\0' "$5"
+	head -c $(((4 - (110 + ne_ns) % 4) % 4)) /dev/zero
+}
+
+build_combined() {
+	check_readable --image "$image"
+	dest=${dest:-/image.squashfs}
+	case $dest in
+	/*) ;;
+	*) die "--dest $dest: give an absolute path, e.g. /image.squashfs" ;;
+	esac
+	d=${dest#/}
+	case /$d in
+	*/ | */. | */.. | *//* | */./* | */../*) die "--dest $dest: must name a file without . or .. parts, e.g. /image.squashfs" ;;
+	esac
+	kind=$(magic_kind "$(hexat "$base" 0 6)")
+	[ "$kind" != unknown ] ||
+		die "--base $base: not a cpio archive (gzip, xz, zstd, lzma or plain newc expected)"
+	isize=$(fsize "$image")
+	[ "$isize" -le 4294967295 ] ||
+		die "--image $image: $isize bytes; newc holds at most 4 GiB - 1 per file (shrink the image or fetch it with --url)"
+	bsize=$(fsize "$base")
+	pad=$(((4 - bsize % 4) % 4))
+	{
+		cat -- "$base"
+		head -c "$pad" /dev/zero
+		ino=1
+		p=""
+		rest=$d
+		while :; do
+			case $rest in
+			*/*) ;;
+			*) break ;;
+			esac
+			p=${p:+$p/}${rest%%/*}
+			rest=${rest#*/}
+			newc_entry "$ino" $((040755)) 2 0 "$p"
+			ino=$((ino + 1))
+		done
+		newc_entry "$ino" $((0100644)) 1 "$isize" "$d"
+		cat -- "$image"
+		head -c $(((4 - isize % 4) % 4)) /dev/zero
+		newc_entry 0 0 1 0 TRAILER!!!
+	} >"$output.tmp"
+}
+
+# ---------------------------------------------------------------- main
+
+need_tool od awk head tail grep sed
+check_output
+case $mode in
+combined)
+	check_readable --base "$base"
+	;;
+*)
+	need_tool find sort cpio gzip touch realpath mknod
+	[ "$(id -u)" = 0 ] || die "--$mode must run as root (or under fakeroot): device nodes and file owners"
+	check_netinit
+	[ -z "$urls" ] || check_url
+	check_conf
+	[ -z "$base" ] || check_readable --base "$base"
+	[ -z "$moddir" ] || check_modules
+	;;
+esac
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs.XXXXXX")
+modules_added=0
+modules_total=0
+firmware_added=0
+case $mode in
+standalone) build_standalone ;;
+base) build_base ;;
+combined) build_combined ;;
+esac
+mv -f -- "$output.tmp" "$output"
+summary="$output: $(fsize "$output") bytes"
+case $mode in
+combined) summary="$summary ($base + $pad bytes padding + $dest, $isize bytes)" ;;
+*) [ -z "$moddir" ] || summary="$summary, $modules_added modules added for $kver ($modules_total in modules.dep)" ;;
+esac
+[ -z "$fwdir" ] || summary="$summary, $firmware_added firmware files"
+echo "$prog: $summary"
