@@ -66,17 +66,25 @@ void cmdline_init(struct netinit_config *cfg);
  *   may be double-quoted.
  *
  * Unknown keys are ignored (the command line belongs to the kernel and the
- * next stage too). A known netinit key with a bad value is an error.
- * Returns 0, or -EINVAL / -ENAMETOOLONG / -E2BIG with a one-line message
- * in @err (size @errlen) naming the key, what was wrong and what to do.
+ * next stage too), except unknown netinit.* keys: those are typos, an
+ * error. A known key with a bad value is an error. Parsing goes on past an
+ * error (so a later netinit.onerror/netinit.debug still applies) and the
+ * first error is returned: 0, or -EINVAL / -ENAMETOOLONG / -E2BIG with a
+ * one-line message in @err (size @errlen; may be NULL/0) naming the key,
+ * what was wrong and what to do. netinit.url entries are checked with
+ * url_parse() here. has_root is set only from the kernel command line
+ * (@is_file = 0): only the kernel's root= shapes its rootfs. A NUL byte in
+ * @text counts as a blank. netinit.size=0 means "no size check".
  */
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,
 		  int is_file, char *err, size_t errlen);
 
 /*
  * Resolves cfg->dest: netinit.dest, else root=live:PATH, else loop=PATH
- * (made absolute with a leading '/'), else "/image.squashfs".
- * Returns 0 or -EINVAL with a message in @err.
+ * (made absolute with a leading '/'), else "/image.squashfs". A root=live:
+ * value that is not a path (CDLABEL=..., a URL) is skipped. The result must
+ * be a plain absolute path (no "", "." or ".." component, no trailing '/').
+ * Returns 0, or -EINVAL / -ENAMETOOLONG with a message in @err.
  */
 int cmdline_finish(struct netinit_config *cfg, char *err, size_t errlen);
 

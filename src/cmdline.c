@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Configuration from /etc/netinit.conf and the kernel command line. Both
+ * reduce to key[=value] settings applied in order through one key table;
+ * the command line is split into words exactly as the kernel's own
+ * next_arg() does, quotes included, so netinit reads what the kernel read.
+ * Values are distrusted: lengths are checked against their buffers, numbers
+ * are digits only and bounded, and every bad value yields one line naming
+ * the key, what is wrong and what to do. Parsing goes on past a bad value so
+ * that netinit.onerror and netinit.debug still apply; the first error is
+ * returned. Pure: no syscalls, no allocation.
+ * Implements the command-line syntax of the kernel's
+ * Documentation/admin-guide/kernel-parameters.rst (lib/cmdline.c next_arg),
+ * the keys of DESIGN.md, genkernel's loop=/cdroot, dracut's root=live:,
+ * live-boot's fetch= and pxelinux's BOOTIF=.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "url.h"
+
+#define TIMEOUT_MAX 86400	/* a day: longer is a typo */
+#define RETRIES_MAX 100
+#define MSG_VALUE_MAX 60	/* longest value quoted in an error message */
+
+/* One setting: key, optional value, where its error message goes. */
+struct arg {
+	const char *key, *val;
+	size_t klen, vlen;
+	int has_val;
+	int from_kernel;	/* from /proc/cmdline, not netinit.conf */
+	char *err;		/* NULL once an earlier setting failed */
+	size_t errlen;
+};
+
+/* ---- error messages ---- */
+
+static void msg_put(struct arg *a, size_t *pos, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && *pos + 1 < a->errlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		a->err[(*pos)++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	a->err[*pos] = '\0';
+}
+
+/*
+ * "key: "value" @what@num@what2" on one line; @num < 0 leaves it out, and
+ * so does a NULL value its quotes. Bytes a console would act on print as '?'.
+ */
+static int fail_n(struct arg *a, int rc, const char *what, long num, const char *what2)
+{
+	char d[24];
+	size_t pos = 0, i = sizeof(d) - 1;
+
+	if (!a->err || !a->errlen)
+		return rc;
+	msg_put(a, &pos, a->key, a->klen);
+	msg_put(a, &pos, ": ", 2);
+	if (a->val) {
+		msg_put(a, &pos, "\"", 1);
+		msg_put(a, &pos, a->val, a->vlen > MSG_VALUE_MAX ? MSG_VALUE_MAX : a->vlen);
+		msg_put(a, &pos, a->vlen > MSG_VALUE_MAX ? "...\" " : "\" ", a->vlen > MSG_VALUE_MAX ? 5 : 2);
+	}
+	msg_put(a, &pos, what, strlen(what));
+	d[i] = '\0';
+	while (num >= 0) {
+		d[--i] = (char)('0' + num % 10);
+		num = num >= 10 ? num / 10 : -1;
+	}
+	msg_put(a, &pos, d + i, strlen(d + i));
+	msg_put(a, &pos, what2, strlen(what2));
+	return rc;
+}
+
+static int fail(struct arg *a, int rc, const char *what)
+{
+	return fail_n(a, rc, what, -1, "");
+}
+
+/* ---- value setters ---- */
+
+static int has_ctl(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int copy_value(struct arg *a, char *dst, size_t size)
+{
+	if (a->vlen >= size)
+		return fail_n(a, -ENAMETOOLONG, "is longer than ", (long)size - 1,
+			      " bytes; shorten it");
+	if (has_ctl(a->val, a->vlen))
+		return fail(a, -EINVAL, "holds a control character; remove it");
+	memcpy(dst, a->val, a->vlen);
+	dst[a->vlen] = '\0';
+	return 0;
+}
+
+/* Decimal digits only, at most @max. */
+static int parse_dec(const struct arg *a, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (a->vlen == 0)
+		return -EINVAL;
+	for (i = 0; i < a->vlen; i++) {
+		unsigned d = (unsigned)(a->val[i] - '0');
+
+		if (d > 9 || v > (max - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Picks a->val out of @names (NULL-terminated); the index goes to @out. */
+static int parse_choice(struct arg *a, const char *const *names, unsigned *out)
+{
+	unsigned i;
+
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == a->vlen && !memcmp(names[i], a->val, a->vlen)) {
+			*out = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int set_url_list(struct netinit_config *cfg, struct arg *a)
+{
+	const char *p = a->val, *end = a->val + a->vlen;
+	struct arg one = *a;
+	struct url u;
+	int rc;
+
+	cfg->n_urls = 0;
+	for (;; p++) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+
+		one.val = p;
+		p = comma ? comma : end;
+		one.vlen = (size_t)(p - one.val);
+		if (one.vlen == 0)
+			return fail(a, -EINVAL, "has an empty URL; give URL[,URL...]");
+		if (cfg->n_urls == CMDLINE_MAX_URLS)
+			return fail_n(a, -E2BIG, "lists more than ", CMDLINE_MAX_URLS,
+				      " URLs; drop some mirrors");
+		rc = copy_value(&one, cfg->urls[cfg->n_urls], CMDLINE_URL_MAX);
+		if (rc < 0)
+			return rc;
+		rc = url_parse(cfg->urls[cfg->n_urls], &u);
+		if (rc == -EPROTONOSUPPORT)
+			return fail(&one, -EINVAL, "is not http://; netinit fetches plain "
+				    "http only, give an http:// mirror");
+		if (rc < 0)
+			return fail(&one, rc == -ENAMETOOLONG ? rc : -EINVAL,
+				    "is not an http://HOST[:PORT]/PATH URL; fix it");
+		cfg->n_urls++;
+		if (p == end)
+			return 0;
+	}
+}
+
+/* Only the kernel's root= decides whether its rootfs is ramfs. */
+static int set_root(struct netinit_config *cfg, struct arg *a)
+{
+	if (a->from_kernel)
+		cfg->has_root = a->vlen > 0;
+	cfg->root_live[0] = '\0';
+	if (a->vlen < 5 || memcmp(a->val, "live:", 5) != 0)
+		return 0;
+	a->val += 5;
+	a->vlen -= 5;
+	return copy_value(a, cfg->root_live, sizeof(cfg->root_live));
+}
+
+static int set_init(struct netinit_config *cfg, struct arg *a)
+{
+	if (a->vlen && a->val[0] != '/')
+		return fail(a, -EINVAL, "is not an absolute path; give the next stage's "
+			    "init as /PATH");
+	return copy_value(a, cfg->init, sizeof(cfg->init));
+}
+
+static int set_cdroot(struct netinit_config *cfg, struct arg *a)
+{
+	(void)a;
+	cfg->cdroot = 1;	/* genkernel: "cdroot" or "cdroot=DEVICE" */
+	return 0;
+}
+
+static int set_quiet(struct netinit_config *cfg, struct arg *a)
+{
+	(void)a;
+	cfg->quiet = 1;
+	return 0;
+}
+
+static int set_debug(struct netinit_config *cfg, struct arg *a)
+{
+	if (!a->has_val || (a->vlen == 1 && a->val[0] == '1'))
+		cfg->debug = 1;
+	else if (a->vlen == 1 && a->val[0] == '0')
+		cfg->debug = 0;
+	else
+		return fail(a, -EINVAL, "is not 0 or 1; write netinit.debug or netinit.debug=0");
+	return 0;
+}
+
+static int set_onerror(struct netinit_config *cfg, struct arg *a)
+{
+	static const char *const names[] = { "shell", "reboot", "halt", NULL };
+	unsigned i;
+
+	if (parse_choice(a, names, &i) < 0)
+		return fail(a, -EINVAL, "is not shell, reboot or halt; pick one of them");
+	cfg->onerror = (enum cmdline_onerror)(ONERROR_SHELL + i);
+	return 0;
+}
+
+static int set_mode(struct netinit_config *cfg, struct arg *a)
+{
+	static const char *const names[] = { "auto", "genkernel", "dracut", "standalone", NULL };
+	unsigned i;
+
+	if (parse_choice(a, names, &i) < 0)
+		return fail(a, -EINVAL, "is not auto, genkernel, dracut or standalone; "
+			    "pick one of them");
+	cfg->mode = (enum cmdline_mode)(MODE_AUTO + i);
+	return 0;
+}
+
+static int set_sha256(struct netinit_config *cfg, struct arg *a)
+{
+	size_t i, n = a->vlen == 64 ? strspn(a->val, "0123456789abcdefABCDEF") : 0;
+
+	if (n < 64)
+		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
+	for (i = 0; i < 64; i++) {
+		char c = a->val[i];
+
+		cfg->sha256[i] = (c >= 'A' && c <= 'F') ? (char)(c - 'A' + 'a') : c;
+	}
+	cfg->sha256[64] = '\0';
+	return 0;
+}
+
+static int set_size(struct netinit_config *cfg, struct arg *a)
+{
+	if (parse_dec(a, INT64_MAX, &cfg->size) < 0)
+		return fail(a, -EINVAL, "is not a decimal byte count; give the image's size "
+			    "in bytes (stat -c %s)");
+	return 0;
+}
+
+static int set_timeout(struct netinit_config *cfg, struct arg *a)
+{
+	uint64_t v;
+
+	if (parse_dec(a, TIMEOUT_MAX, &v) < 0 || v == 0)
+		return fail_n(a, -EINVAL, "is not 1..", TIMEOUT_MAX,
+			      "; give the network wait in seconds");
+	cfg->timeout = (unsigned)v;
+	return 0;
+}
+
+static int set_retries(struct netinit_config *cfg, struct arg *a)
+{
+	uint64_t v;
+
+	if (parse_dec(a, RETRIES_MAX, &v) < 0)
+		return fail_n(a, -EINVAL, "is not 0..", RETRIES_MAX,
+			      "; give how many more rounds over the mirrors to try");
+	cfg->retries = (unsigned)v;
+	return 0;
+}
+
+#define FIELD(f) offsetof(struct netinit_config, f), sizeof(((struct netinit_config *)0)->f)
+
+static const struct cmdline_key {
+	const char *name;
+	int (*set)(struct netinit_config *cfg, struct arg *a);
+	size_t off, size;	/* a plain string field, when set is NULL */
+} cmdline_keys[] = {
+	{ "netinit.url", set_url_list, 0, 0 },
+	{ "fetch", set_url_list, 0, 0 },
+	{ "netinit.sha256", set_sha256, 0, 0 },
+	{ "netinit.size", set_size, 0, 0 },
+	{ "netinit.dest", NULL, FIELD(dest_override) },
+	{ "netinit.init", set_init, 0, 0 },
+	{ "netinit.iface", NULL, FIELD(iface) },
+	{ "netinit.mode", set_mode, 0, 0 },
+	{ "netinit.onerror", set_onerror, 0, 0 },
+	{ "netinit.timeout", set_timeout, 0, 0 },
+	{ "netinit.retries", set_retries, 0, 0 },
+	{ "netinit.debug", set_debug, 0, 0 },
+	{ "loop", NULL, FIELD(loop) },
+	{ "root", set_root, 0, 0 },
+	{ "cdroot", set_cdroot, 0, 0 },
+	{ "quiet", set_quiet, 0, 0 },
+	{ "ip", NULL, FIELD(ip) },
+	{ "BOOTIF", NULL, FIELD(bootif) },
+};
+
+static int apply(struct netinit_config *cfg, struct arg *a)
+{
+	const struct cmdline_key *k;
+	size_t n = sizeof(cmdline_keys) / sizeof(cmdline_keys[0]);
+
+	for (k = cmdline_keys; k < cmdline_keys + n; k++)
+		if (strlen(k->name) == a->klen && !memcmp(k->name, a->key, a->klen))
+			return k->set ? k->set(cfg, a) : copy_value(a, (char *)cfg + k->off, k->size);
+	if (a->klen > 8 && !memcmp(a->key, "netinit.", 8)) {
+		a->val = NULL;
+		return fail(a, -EINVAL, "unknown key; check its spelling against the "
+			    "command-line keys in DESIGN.md");
+	}
+	return 0;	/* the kernel's or the next stage's */
+}
+
+/* ---- splitting ---- */
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+	       c == '\0';
+}
+
+/* Splits "key=value" in [s, e) into @a. */
+static void split_kv(struct arg *a, const char *s, const char *e)
+{
+	const char *eq = memchr(s, '=', (size_t)(e - s));
+
+	a->key = s;
+	a->klen = (size_t)((eq ? eq : e) - s);
+	a->has_val = eq != NULL;
+	a->val = eq ? eq + 1 : e;
+	a->vlen = (size_t)(e - a->val);
+}
+
+/*
+ * The next word of a kernel command line, as lib/cmdline.c next_arg():
+ * blanks end a word outside double quotes; a quote opening the word or the
+ * value is dropped together with a quote closing the word.
+ */
+static int next_word(const char *t, size_t len, size_t *pos, struct arg *a)
+{
+	size_t i = *pos, start;
+	int in_quote = 0, quoted = 0;
+	const char *end;
+
+	while (i < len && is_space(t[i]))
+		i++;
+	if (i == len)
+		return 0;
+	if (t[i] == '"') {
+		in_quote = quoted = 1;
+		i++;
+	}
+	for (start = i; i < len && (in_quote || !is_space(t[i])); i++)
+		if (t[i] == '"')
+			in_quote = !in_quote;
+	*pos = i;
+	end = t + i;
+	split_kv(a, t + start, end);
+	if (a->vlen && a->val[0] == '"') {
+		a->val++;
+		a->vlen--;
+		quoted = 1;
+	}
+	if (quoted && end > t + start && end[-1] == '"') {
+		if (a->has_val && a->vlen)
+			a->vlen--;
+		else if (!a->has_val && a->klen)
+			a->klen--;
+	}
+	return 1;
+}
+
+/* The next setting of netinit.conf: trimmed "key = value" lines, '#' comments. */
+static int next_line(const char *t, size_t len, size_t *pos, struct arg *a)
+{
+	const char *s, *e, *nl, *end = t + len;
+
+	while (*pos < len) {
+		s = t + *pos;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		e = nl ? nl : end;
+		*pos = (size_t)(e - t) + (nl != NULL);
+		while (s < e && is_space(*s))
+			s++;
+		while (e > s && is_space(e[-1]))
+			e--;
+		if (s == e || *s == '#')
+			continue;
+		split_kv(a, s, e);
+		while (a->klen && is_space(a->key[a->klen - 1]))
+			a->klen--;
+		while (a->vlen && is_space(*a->val))
+			a->val++, a->vlen--;
+		if (a->vlen >= 2 && a->val[0] == '"' && a->val[a->vlen - 1] == '"')
+			a->val++, a->vlen -= 2;
+		return 1;
+	}
+	return 0;
+}
+
+void cmdline_init(struct netinit_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->timeout = 60;
+	cfg->retries = 3;
+}
+
+int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,
+		  int is_file, char *err, size_t errlen)
+{
+	struct arg a;
+	size_t pos = 0;
+	int rc, first = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	for (;;) {
+		memset(&a, 0, sizeof(a));
+		if (!(is_file ? next_line(text, len, &pos, &a) : next_word(text, len, &pos, &a)))
+			return first;
+		a.from_kernel = !is_file;
+		a.err = first ? NULL : err;
+		a.errlen = errlen;
+		rc = apply(cfg, &a);
+		if (rc < 0 && !first)
+			first = rc;
+	}
+}
+
+/* An absolute path of plain names: no "", "." or ".." component. */
+static int plain_path(const char *p)
+{
+	size_t n;
+
+	if (*p != '/')
+		return 0;
+	while (*p == '/') {
+		n = strcspn(++p, "/");
+		if (n == 0 || (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+int cmdline_finish(struct netinit_config *cfg, char *err, size_t errlen)
+{
+	struct arg a = { "netinit.dest", cfg->dest_override, 12, 0, 1, 0, err, errlen };
+	size_t pre = 0;
+
+	if (!cfg->dest_override[0] && cfg->root_live[0] == '/')
+		a.key = "root", a.klen = 4, a.val = cfg->root_live;
+	else if (!cfg->dest_override[0] && cfg->loop[0])
+		a.key = "loop", a.klen = 4, a.val = cfg->loop, pre = cfg->loop[0] != '/';
+	else if (!cfg->dest_override[0])
+		a.val = "/image.squashfs";
+	a.vlen = strlen(a.val);
+	if (pre + a.vlen >= sizeof(cfg->dest))
+		return fail_n(&a, -ENAMETOOLONG, "is longer than ",
+			      (long)sizeof(cfg->dest) - 2, " bytes; shorten it");
+	cfg->dest[0] = '/';
+	memcpy(cfg->dest + pre, a.val, a.vlen + 1);
+	if (!plain_path(cfg->dest)) {
+		cfg->dest[0] = '\0';
+		return fail(&a, -EINVAL, "is not a plain absolute file path; give "
+			    "/DIR/NAME.squashfs");
+	}
+	return 0;
+}
