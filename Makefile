@@ -35,14 +35,16 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/check.h $(PURE) $(HDRS)
 	@mkdir -p $(BUILD)/host
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(PURE)
 
-unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; exit $$fail
+unit: $(UNIT_BINS) $(BUILD)/netinit
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; \
+	echo "== tests/unit/gen_initramfs_test.sh"; sh tests/unit/gen_initramfs_test.sh || fail=1; \
+	exit $$fail
 
 deps:
 	@sh tests/lab/deps.sh
 
 lint:
-	shellcheck gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh .ci/run
+	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh .ci/run
 
 e2e: $(BUILD)/netinit
 	@sh tests/qemu/run-all.sh

@@ -25,9 +25,16 @@ static int devkmsg_lifted;	/* we turned printk_devkmsg from ratelimit to on */
 
 #define DEVKMSG_SYSCTL "/proc/sys/kernel/printk_devkmsg"
 
+/*
+ * The kernel echoes kmsg records whose priority is below console_loglevel
+ * (first field of /proc/sys/kernel/printk) to the console itself; we write
+ * to the console only the records it would not show, so none appears twice.
+ * Call once /proc is mounted.
+ */
 void log_open(void)
 {
-	int fd;
+	char buf[16];
+	int fd, n;
 
 	if (kmsg_fd < 0)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
@@ -37,20 +44,6 @@ void log_open(void)
 			close(console_fd);
 		console_fd = fd;
 	}
-}
-
-/*
- * The kernel echoes kmsg records whose priority is below console_loglevel
- * (first field of /proc/sys/kernel/printk) to the console itself; we write
- * to the console only the records it would not show, so none appears twice.
- */
-void log_set(int debug, int quiet)
-{
-	char buf[16];
-	int fd, n;
-
-	log_debug_on = debug;
-	log_quiet = quiet;
 	fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -58,6 +51,15 @@ void log_set(int debug, int quiet)
 	close(fd);
 	if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
 		console_level = buf[0] - '0';
+}
+
+void log_set(int debug, int quiet)
+{
+	char buf[16];
+	int fd, n;
+
+	log_debug_on = debug;
+	log_quiet = quiet;
 	/*
 	 * /dev/kmsg writers are rate-limited (10 records per 5 s) by default,
 	 * and the console shows our records through the kernel's echo: lift

@@ -8,6 +8,7 @@
 # live root's marker came from PID 1 after netinit fetched the image.
 set -eu
 
+# shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 echo "demo: preparing the lab (first run downloads the test kernel and dracut)"

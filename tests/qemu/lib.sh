@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 lab="$top/build/lab"
 www="$lab/www"
 logs="$lab/logs"
-marker='NETINIT-LIVE-OK pid=1'
+export marker='NETINIT-LIVE-OK pid=1'
 HTTP_PORT=
 HTTP_PID=
 
@@ -56,7 +56,7 @@ ipxe_boot() {
 	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m "$mem" \
 		-nographic -no-reboot -boot n \
 		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
-		${QEMU_EXTRA:-} </dev/null >"$log" 2>&1 || true
+		</dev/null >"$log" 2>&1 || true
 	echo $(($(date +%s) - start))
 }
 

@@ -10,6 +10,7 @@
 # PID 1. Prints a table and "N passed, N failed".
 set -eu
 
+# shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 pass=0
