@@ -56,6 +56,7 @@ static void msg_put(struct arg *a, size_t *pos, const char *s, size_t n)
  */
 static int fail_n(struct arg *a, int rc, const char *what, long num, const char *what2)
 {
+	int cut = a->vlen > MSG_VALUE_MAX;
 	char d[24];
 	size_t pos = 0, i = sizeof(d) - 1;
 
@@ -65,8 +66,8 @@ static int fail_n(struct arg *a, int rc, const char *what, long num, const char 
 	msg_put(a, &pos, ": ", 2);
 	if (a->val) {
 		msg_put(a, &pos, "\"", 1);
-		msg_put(a, &pos, a->val, a->vlen > MSG_VALUE_MAX ? MSG_VALUE_MAX : a->vlen);
-		msg_put(a, &pos, a->vlen > MSG_VALUE_MAX ? "...\" " : "\" ", a->vlen > MSG_VALUE_MAX ? 5 : 2);
+		msg_put(a, &pos, a->val, cut ? MSG_VALUE_MAX : a->vlen);
+		msg_put(a, &pos, cut ? "...\" " : "\" ", cut ? 5 : 2);
 	}
 	msg_put(a, &pos, what, strlen(what));
 	d[i] = '\0';

@@ -193,7 +193,8 @@ static const struct {
 	{ 0, "netinit.sha256=abc", -EINVAL,
 	  "netinit.sha256: \"abc\" is not 64 hex digits; give the image's sha256sum" },
 	{ 0, "netinit.sha256=" SHA_LO "0", -EINVAL,
-	  "netinit.sha256: \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852...\" is not 64 hex digits; give the image's sha256sum" },
+	  "netinit.sha256: \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852...\" "
+	  "is not 64 hex digits; give the image's sha256sum" },
 	{ 0, "netinit.sha256=g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 	  -EINVAL, NULL },
 	{ 0, "netinit.sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85",

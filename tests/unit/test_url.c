@@ -15,7 +15,8 @@ static const struct {
 	const char *path;
 } parse_cases[] = {
 	{ "http://10.0.2.100/image.squashfs", 0, "10.0.2.100", 80, "/image.squashfs" },
-	{ "HTTP://Mirror.Example.org:8080/a/b.img?x=1&y=2", 0, "Mirror.Example.org", 8080, "/a/b.img?x=1&y=2" },
+	{ "HTTP://Mirror.Example.org:8080/a/b.img?x=1&y=2", 0, "Mirror.Example.org", 8080,
+	  "/a/b.img?x=1&y=2" },
 	{ "http://host", 0, "host", 80, "/" },
 	{ "http://host?q", 0, "host", 80, "/?q" },
 	{ "http://host/p#frag", 0, "host", 80, "/p" },
