@@ -64,33 +64,35 @@ static int read_file(const char *path, char *buf, size_t size)
 	return (int)len;
 }
 
+/*
+ * The conf file, then the kernel command line over it. A bad value in
+ * either is fatal, but both are parsed first, so netinit.onerror and
+ * netinit.debug from the command line apply to the error itself.
+ */
 static int load_config(void)
 {
 	static char text[CONF_MAX];
-	char err[256];
-	int len, rc;
+	char err[256], err2[256];
+	int len, rc = 0, rc2;
 
 	cmdline_init(&cfg);
 	len = read_file(CONF_PATH, text, sizeof(text));
-	if (len >= 0) {
+	if (len >= 0)
 		rc = cmdline_parse(&cfg, text, (size_t)len, 1, err, sizeof(err));
-		if (rc < 0) {
-			log_err("%s: %s", CONF_PATH, err);
-			return rc;
-		}
-	}
 	len = read_file("/proc/cmdline", text, sizeof(text));
 	if (len < 0) {
 		log_err("cannot read /proc/cmdline: %s", strerror(-len));
 		return len;
 	}
-	rc = cmdline_parse(&cfg, text, (size_t)len, 0, err, sizeof(err));
-	if (rc == 0)
-		rc = cmdline_finish(&cfg, err, sizeof(err));
-	if (rc < 0)
-		log_err("kernel command line: %s", err);
+	rc2 = cmdline_parse(&cfg, text, (size_t)len, 0, err2, sizeof(err2));
+	if (rc2 == 0)
+		rc2 = cmdline_finish(&cfg, err2, sizeof(err2));
 	log_set(cfg.debug, cfg.quiet);
-	return rc;
+	if (rc < 0)
+		log_err("%s: %s", CONF_PATH, err);
+	if (rc2 < 0)
+		log_err("kernel command line: %s", err2);
+	return rc < 0 ? rc : rc2;
 }
 
 /* Does @nif match netinit.iface (a name or a MAC) and BOOTIF, if given? */

@@ -37,15 +37,23 @@ void clock_sleep_ms(unsigned ms)
 		;
 }
 
+/*
+ * Not /dev/urandom: before the kernel's CRNG is initialised (early boot,
+ * exactly when DHCP runs) a read there spends about a second generating
+ * jitter entropy. /proc/sys/kernel/random/uuid never waits, and xids and
+ * retransmission jitter need uniqueness, not secrecy.
+ */
 uint32_t clock_random(void)
 {
-	uint32_t v = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	char buf[40];
+	uint32_t h = 2166136261u ^ (uint32_t)clock_ms();
+	int fd = open("/proc/sys/kernel/random/uuid", O_RDONLY | O_CLOEXEC), n = 0, i;
 
 	if (fd >= 0) {
-		if (read(fd, &v, sizeof(v)) != sizeof(v))
-			v = 0;
+		n = read(fd, buf, sizeof(buf));
 		close(fd);
 	}
-	return v ^ (uint32_t)clock_ms() ^ ((uint32_t)getpid() << 16);
+	for (i = 0; i < n; i++)
+		h = (h ^ (uint8_t)buf[i]) * 16777619u;	/* FNV-1a */
+	return h ^ ((uint32_t)getpid() << 16);
 }

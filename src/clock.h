@@ -8,7 +8,7 @@
 /* Milliseconds since an arbitrary point; never goes backwards. */
 uint64_t clock_ms(void);
 void clock_sleep_ms(unsigned ms);
-/* A random 32-bit value from /dev/urandom (mixed with the clock if that fails). */
+/* A 32-bit value unpredictable enough for DHCP xids and jitter; never blocks. */
 uint32_t clock_random(void);
 
 #endif

@@ -87,8 +87,9 @@ static int dhcp_send(struct dhcp_client *c)
 	memset(to.sll_addr, 0xff, 6);
 	if (sendto(c->fd, frame, (size_t)flen, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
-	log_debug("dhcp: sent %s xid %08x", c->state == DHCP_DISCOVER ? "DISCOVER" : "REQUEST",
-		  c->xid);
+	log_debug("dhcp: +%llu ms sent %s xid %08x",
+		  (unsigned long long)(clock_ms() - c->start_ms),
+		  c->state == DHCP_DISCOVER ? "DISCOVER" : "REQUEST", c->xid);
 	return 0;
 }
 
@@ -110,6 +111,9 @@ static int dhcp_recv(struct dhcp_client *c, struct dhcp_msg *msg)
 		return 0;
 	if (msg->xid != c->xid || memcmp(msg->chaddr, c->nif->mac, 6) != 0)
 		return 0;
+	log_debug("dhcp: +%llu ms received type %u from %08x",
+		  (unsigned long long)(clock_ms() - c->start_ms), msg->type,
+		  (unsigned)ntohl(msg->server_id));
 	return 1;
 }
 

@@ -36,6 +36,7 @@
 #define MAX_REDIRECTS    5
 #define PROGRESS_MS      250
 #define MiB(x)           ((unsigned long long)(x) >> 20)
+#define BACKOFF_MAX_S    60
 
 struct fetch {
 	const struct netinit_config *cfg;
@@ -404,9 +405,13 @@ int fetch_image(const struct netinit_config *cfg, uint32_t next_server)
 	snprintf(f.part, sizeof(f.part), "%s.part", cfg->dest);
 	for (round = 0; round <= cfg->retries; round++) {
 		if (round) {
+			unsigned wait = round < 6 ? 1u << round : BACKOFF_MAX_S;
+
+			if (wait > BACKOFF_MAX_S)
+				wait = BACKOFF_MAX_S;
 			log_info("all mirrors failed, round %u of %u in %u s", round + 1,
-				 cfg->retries + 1, 1u << round);
-			clock_sleep_ms(1000u << round);
+				 cfg->retries + 1, wait);
+			clock_sleep_ms(wait * 1000);
 		}
 		for (i = 0; i < cfg->n_urls; i++) {
 			rc = fetch_one(&f, cfg->urls[i], tmo);

@@ -72,7 +72,11 @@ static int exec_next(const char *init, char **argv, char **envp)
 	return -errno;
 }
 
-/* Attaches @image read-only to a free loop device; writes its path. */
+/*
+ * Attaches @image read-only to a free loop device and writes its path to
+ * @dev. Returns the open loop device fd: the caller closes it only once
+ * the filesystem is mounted, or autoclear would detach it right away.
+ */
 static int loop_attach(const char *image, char *dev, size_t size)
 {
 	struct loop_config lc;
@@ -98,7 +102,7 @@ static int loop_attach(const char *image, char *dev, size_t size)
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 	strncpy((char *)lc.info.lo_file_name, image, LO_NAME_SIZE - 1);	/* informational */
 	if (ioctl(lfd, LOOP_CONFIGURE, &lc) == 0)
-		goto out;
+		goto out;	/* Linux >= 5.8 */
 	if (errno != EINVAL && errno != ENOTTY) {
 		rc = -errno;
 		goto out;
@@ -109,6 +113,8 @@ static int loop_attach(const char *image, char *dev, size_t size)
 out:
 	if (fd >= 0)
 		close(fd);
+	if (rc == 0)
+		return lfd;
 	if (lfd >= 0)
 		close(lfd);
 	return rc;
@@ -132,18 +138,20 @@ static int do_mount(const char *src, const char *dst, const char *type,
 static int standalone_mount(const struct netinit_config *cfg)
 {
 	char dev[32];
-	int rc;
+	int rc, lfd;
 
 	modules_load("loop");
 	modules_load("squashfs");
 	modules_load("overlay");
-	rc = loop_attach(cfg->dest, dev, sizeof(dev));
-	if (rc < 0) {
+	lfd = loop_attach(cfg->dest, dev, sizeof(dev));
+	if (lfd < 0) {
 		log_err("cannot attach %s to a loop device: %s (is the loop module in the "
-			"initrd?)", cfg->dest, strerror(-rc));
-		return rc;
+			"initrd?)", cfg->dest, strerror(-lfd));
+		return lfd;
 	}
+	mkdir("/run/netinit", 0755);
 	rc = do_mount(dev, "/run/netinit/ro", "squashfs", MS_RDONLY, NULL);
+	close(lfd);
 	if (!rc)
 		rc = do_mount("tmpfs", "/run/netinit/rw", "tmpfs", 0, "mode=0755");
 	if (rc)

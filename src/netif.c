@@ -153,14 +153,22 @@ int netif_set_up(const char *name, int up)
 	return ifreq_ioctl(name, SIOCSIFFLAGS, &ifr);
 }
 
+/*
+ * Carrier alone is not enough: until the kernel's linkwatch has run (up to
+ * a second after carrier), the device has no queue discipline and frames
+ * sent are silently dropped. operstate turns "up" only after that.
+ */
 int netif_carrier(const char *name)
 {
-	char buf[8];
+	char buf[16];
 	int rc = sysfs_read(name, "carrier", buf, sizeof(buf));
 
 	if (rc < 0)
 		return rc;
-	return buf[0] == '1';
+	if (buf[0] != '1')
+		return 0;
+	rc = sysfs_read(name, "operstate", buf, sizeof(buf));
+	return rc < 0 || strcmp(buf, "up") == 0 || strcmp(buf, "unknown") == 0;
 }
 
 int netif_has_ipv4(const char *name)

@@ -81,6 +81,8 @@ prepare() {
 		"$top/gen_initramfs.sh" --base "$lab/$c.igz" --netinit "$top/build/netinit" \
 			--modules "$mods" --output "$www/netinit-$c.igz" >/dev/null
 	done
+	"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" \
+		--modules "$mods" --output "$www/netinit-standalone.igz" >/dev/null
 	"$top/gen_initramfs.sh" combined --base "$www/netinit-genkernel.igz" \
 		--image "$lab/image.squashfs" --dest /image.squashfs \
 		--output "$www/combined-genkernel.igz" >/dev/null

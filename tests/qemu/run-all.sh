@@ -40,6 +40,9 @@ boot_case() {
 	if [ "$c" = genkernel ]; then
 		args="cdroot loop=/image.squashfs"
 		dest=/image.squashfs
+	elif [ "$c" = standalone ]; then
+		args=""
+		dest=/image.squashfs
 	else
 		args="root=live:/image.squashfs.img rd.live.overlay.overlayfs=1"
 		dest=/image.squashfs.img
@@ -101,8 +104,10 @@ boot"
 prepare
 http_start "$www"
 trap http_stop EXIT INT TERM
-for c in ${E2E_CONTRACTS:-genkernel dracut}; do
+for c in ${E2E_CONTRACTS:-genkernel dracut standalone}; do
 	for m in ${E2E_MODES:-fetch combined appended}; do
+		# standalone's own initrd is exercised in fetch mode only
+		[ "$c" = standalone ] && [ "$m" != fetch ] && continue
 		boot_case "$c" "$m"
 	done
 done
