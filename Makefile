@@ -37,7 +37,8 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/check.h $(PURE) $(HDRS)
 
 unit: $(UNIT_BINS) $(BUILD)/netinit
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; \
-	echo "== tests/unit/gen_initramfs_test.sh"; sh tests/unit/gen_initramfs_test.sh || fail=1; \
+	echo "== tests/unit/gen_initramfs_test.sh"; sh tests/lab/kernel.sh && \
+	sh tests/unit/gen_initramfs_test.sh || fail=1; \
 	exit $$fail
 
 deps:

@@ -46,6 +46,7 @@ struct fetch {
 	int out;			/* .part file */
 	uint64_t total, done;
 	uint64_t t_start, t_shown;
+	int shown;			/* a progress line is on the console */
 	const char *host;		/* for messages */
 };
 
@@ -205,6 +206,7 @@ static void progress(struct fetch *f, int final)
 	if (!final && (now - f->t_shown < PROGRESS_MS || f->cfg->quiet))
 		return;
 	f->t_shown = now;
+	f->shown |= !final;
 	rate = ms ? f->done * 1000 / ms : 0;
 	if (final) {
 		log_info("fetched %llu MiB from %s in %llu.%01llu s (%llu.%01llu MiB/s)",
@@ -225,6 +227,7 @@ static int fetch_body(struct fetch *f, const char *pre, size_t have, unsigned id
 	int rc;
 
 	f->t_start = f->t_shown = clock_ms();
+	f->shown = 0;
 	if (have) {
 		if (have > f->total)
 			have = f->total;
@@ -250,7 +253,7 @@ static int fetch_body(struct fetch *f, const char *pre, size_t have, unsigned id
 		f->done += (uint64_t)n;
 		progress(f, 0);
 	}
-	if (!f->cfg->quiet)
+	if (f->shown)
 		log_console("\n");
 	progress(f, 1);
 	return 0;
