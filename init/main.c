@@ -29,6 +29,7 @@
 #define CONF_PATH     "/etc/netinit.conf"
 #define CONF_MAX      8192
 #define CARRIER_QUIET_MS 3000
+#define REBOOT_COUNTDOWN_S 10
 
 static struct netinit_config cfg;
 
@@ -248,10 +249,14 @@ static void __attribute__((noreturn)) fatal(void)
 			sync();
 			reboot(RB_POWER_OFF, NULL);
 		} else {
-			log_err("boot failed: rebooting in 10 s (netinit.onerror=%s)",
+			log_err("boot failed: rebooting in %d s (netinit.onerror=%s)",
+				REBOOT_COUNTDOWN_S,
 				what == ONERROR_SHELL ? "shell, but no /bin/sh" : "reboot");
-			for (i = 10; i > 0; i--)
+			for (i = REBOOT_COUNTDOWN_S; i > 0; i--) {
+				log_console("\rnetinit: rebooting in %2d s ", i);
 				clock_sleep_ms(1000);
+			}
+			log_console("\n");
 			sync();
 			reboot(RB_AUTOBOOT, NULL);
 		}
