@@ -1,32 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Image checks: a file is handed to the next stage only if it is a
- * squashfs (superblock magic "hsqs", little-endian 0x73717368), so a proxy's
- * error page or a wrong URL never becomes the root filesystem.
+ * Image checks: a file is handed to the next stage only if its squashfs
+ * superblock is one the kernel mounts and the filesystem it describes fits
+ * in the file (squashfs.c), so a proxy's error page, a wrong URL or a short
+ * copy never becomes the root filesystem.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image.h"
 #include "log.h"
+#include "squashfs.h"
+
+static void why(const char *path, int rc, const struct squashfs_sb *sb, uint64_t size)
+{
+	switch (rc) {
+	case -EPROTONOSUPPORT:
+		log_err("%s is squashfs %u.%u, the kernel mounts 4.0 only: rebuild it with "
+			"mksquashfs 4.x", path, sb->major, sb->minor);
+		break;
+	case -EINVAL:
+		log_err("%s: corrupt squashfs superblock (block_size %u, block_log %u): "
+			"rebuild or fetch the image again", path, sb->block_size, sb->block_log);
+		break;
+	case -ENODATA:
+		log_err("%s: image truncated: superblock says %llu bytes, file has %llu: "
+			"copy the whole image to the server (or fetch it again)", path,
+			(unsigned long long)sb->bytes_used, (unsigned long long)size);
+		break;
+	default:
+		log_err("%s is not a squashfs image (%s): check that netinit.url "
+			"points at image.squashfs", path,
+			size < SQUASHFS_SB_SIZE ? "too short" : "bad magic");
+	}
+}
 
 int image_check(const char *path)
 {
-	char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
+	uint8_t buf[SQUASHFS_SB_SIZE];
+	struct squashfs_sb sb;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		rc = -errno;
 		log_err("cannot open %s: %s", path, strerror(errno));
-		return -errno;
+		if (fd >= 0)
+			close(fd);
+		return rc;
 	}
-	n = read(fd, magic, sizeof(magic));
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
 	close(fd);
-	if (n != 4 || memcmp(magic, "hsqs", 4) != 0) {
-		log_err("%s is not a squashfs image (bad magic): check that netinit.url "
-			"points at image.squashfs", path);
-		return -EBADMSG;
+	rc = squashfs_check(buf, n > 0 ? (size_t)n : 0, (uint64_t)st.st_size, &sb);
+	if (rc < 0) {
+		why(path, rc, &sb, (uint64_t)st.st_size);
+		return rc;
 	}
+	log_debug("%s: squashfs %u.%u, %llu bytes used of %llu, block size %u", path,
+		  sb.major, sb.minor, (unsigned long long)sb.bytes_used,
+		  (unsigned long long)st.st_size, sb.block_size);
 	return 0;
 }
