@@ -19,7 +19,20 @@ HDRS   := $(wildcard src/*.h)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(UNIT_SRCS))
 
-.PHONY: all deps check unit lint demo bench clean e2e
+# Fuzz targets: tests/fuzz/fuzz_<target>.c, each a LLVMFuzzerTestOneInput over
+# PURE. `make fuzz-replay` (part of check) links each with tests/fuzz/replay.c
+# using the host compiler and sanitizers and replays its committed corpus
+# tests/fuzz/corpus/<target>/ and tests/fuzz/crashes/<target>/ (if present).
+# `make fuzz` builds the libFuzzer binaries with clang into build/fuzz/ and
+# runs each, one after the other, for FUZZ_SECONDS (default 60) with the
+# committed corpus as seeds; new inputs go to build/fuzz/corpus/<target>/ and
+# crashes to build/fuzz/<target>-crash-*. See tests/fuzz/README.md.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+CLANG        ?= clang
+FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+.PHONY: all deps check unit lint demo bench clean e2e fuzz fuzz-replay
 all: $(BUILD)/netinit
 
 $(BUILD)/netinit: $(SRCS) $(HDRS) Makefile
@@ -41,6 +54,28 @@ unit: $(UNIT_BINS) $(BUILD)/netinit
 	sh tests/unit/gen_initramfs_test.sh || fail=1; \
 	exit $$fail
 
+$(BUILD)/host/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(PURE)
+
+fuzz-replay: $(patsubst %,$(BUILD)/host/replay_%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/host/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
+	done
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
+	@mkdir -p $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) -o $@ $< $(PURE)
+
+fuzz: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$t-crash- \
+			$(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 deps:
 	@sh tests/lab/deps.sh
 
@@ -50,7 +85,7 @@ lint:
 e2e: $(BUILD)/netinit
 	@sh tests/qemu/run-all.sh
 
-check: deps all unit lint e2e
+check: deps all unit fuzz-replay lint e2e
 
 demo: deps all
 	@sh tests/qemu/demo.sh
