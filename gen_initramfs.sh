@@ -47,8 +47,12 @@ usage:
   --url URL[,URL]    netinit.url= for /etc/netinit.conf (http:// only);
                      without it the kernel command line must give it
   --conf KEY=VALUE   one more /etc/netinit.conf line (repeatable), e.g.
-                     --conf netinit.sha256=... --conf netinit.onerror=shell
-  --image IMAGE      combined: the file to append (a squashfs)
+                     --conf netinit.onerror=shell
+  --sha256 HEX       netinit.sha256= for /etc/netinit.conf: the image's
+                     sha256sum (64 hex digits); netinit refuses any other
+  --image IMAGE      --standalone/--base: pin this image: its sha256sum and
+                     size become netinit.sha256= and netinit.size=;
+                     combined: the file to append (a squashfs)
   --dest PATH        combined: its path in the initramfs (default
                      /image.squashfs; dracut root=live: wants
                      /image.squashfs.img or what root=live: names)
@@ -82,7 +86,7 @@ need_tool() {
 mode=""
 standalone=0
 base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
-image="" dest="" output=""
+image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
 seen=""
 
 if [ "${1-}" = combined ]; then
@@ -109,7 +113,7 @@ while [ $# -gt 0 ]; do
 		standalone=1
 		;;
 	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
-		--image | --dest | --output | -o)
+		--image | --dest | --output | -o | --sha256)
 		if [ "$hasval" = 0 ]; then
 			[ $# -ge 2 ] || usage_err "$opt needs a value"
 			val=$2
@@ -134,6 +138,7 @@ while [ $# -gt 0 ]; do
 			--kver) kver=$val ;;
 			--firmware) fwdir=${val%/} ;;
 			--image) image=$val ;;
+			--sha256) sha256=$val ;;
 			--dest) dest=$val ;;
 			--output | -o) output=$val ;;
 			esac
@@ -163,11 +168,11 @@ if [ "$mode" = combined ]; then
 	for o in --netinit --modules --kver --firmware; do
 		case " $seen " in *" $o "*) usage_err "combined takes no $o (build the base first)" ;; esac
 	done
-	[ -z "$urls$confs$addmods" ] || usage_err "combined takes no --url, --conf or --add-modules (build the base first)"
+	[ -z "$urls$confs$addmods$sha256" ] || usage_err "combined takes no --url, --conf, --sha256 or --add-modules (build the base first)"
 	[ -n "$base" ] || usage_err "combined needs --base INITRD"
 	[ -n "$image" ] || usage_err "combined needs --image IMAGE"
 else
-	[ -z "$image$dest" ] || usage_err "--image and --dest belong to 'combined'"
+	[ -z "$dest" ] || usage_err "--dest belongs to 'combined'"
 	[ -n "$netinit" ] || usage_err "--netinit BIN is required"
 	if [ "$mode" = standalone ] && [ -z "$moddir" ]; then
 		usage_err "--standalone needs --modules DIR (lib/modules/<ver>)"
@@ -263,6 +268,39 @@ check_conf() {
 			;;
 		esac
 	done
+}
+
+# check_pin: --sha256 and --image become the netinit.sha256= and netinit.size=
+# lines (pin_sha256, pin_size); the image itself is not packed.
+check_pin() {
+	pin_sha256="" pin_size=""
+	if [ -n "$sha256" ]; then
+		case $sha256 in
+		*[!0-9A-Fa-f]*) pin_ok=0 ;;
+		*) pin_ok=1 ;;
+		esac
+		if [ "$pin_ok" = 0 ] || [ ${#sha256} != 64 ]; then
+			die "--sha256 '$sha256': expected 64 hex digits (the first word of 'sha256sum IMAGE'), or give --image IMAGE"
+		fi
+		pin_sha256=$(printf '%s' "$sha256" | tr A-F a-f)
+	fi
+	if [ -n "$image" ]; then
+		check_readable --image "$image"
+		need_tool sha256sum
+		pin_size=$(fsize "$image")
+		[ "$pin_size" -gt 0 ] || die "--image $image: empty file; give the squashfs image netinit will fetch"
+		img_sha=$(sha256sum <"$image" | cut -d' ' -f1)
+		[ -z "$pin_sha256" ] || [ "$pin_sha256" = "$img_sha" ] ||
+			die "--sha256 $pin_sha256 is not the digest of --image $image ($img_sha); give one of them"
+		pin_sha256=$img_sha
+	fi
+	[ -n "$pin_sha256" ] || return 0
+	case $nl$confs in
+	*"${nl}netinit.sha256="*) die "--conf netinit.sha256= and --sha256/--image both give the digest; give it once" ;;
+	esac
+	case $nl$confs in
+	*"${nl}netinit.size="*) [ -z "$pin_size" ] || die "--conf netinit.size= and --image both give the size; give it once" ;;
+	esac
 }
 
 # ---------------------------------------------------------------- helpers
@@ -630,6 +668,8 @@ write_conf() {
 			esac
 		done
 		[ -z "$urls" ] || echo "netinit.url=$urls"
+		[ -z "$pin_sha256" ] || echo "netinit.sha256=$pin_sha256"
+		[ -z "$pin_size" ] || echo "netinit.size=$pin_size"
 		printf '%s' "$confs"
 	} >"$1"
 	chmod 0644 "$1"
@@ -813,6 +853,7 @@ combined)
 	check_netinit
 	[ -z "$urls" ] || check_url
 	check_conf
+	check_pin
 	[ -z "$base" ] || check_readable --base "$base"
 	[ -z "$moddir" ] || check_modules
 	;;

@@ -4,6 +4,9 @@
  * connection per attempt, "Connection: close"; the head is parsed by
  * http.c; the body is written as it arrives into "<dest>.part" on the
  * initramfs, which lives in RAM: the file is the image's only copy.
+ * Every byte written is hashed on the way (SHA-256, no second pass over
+ * the file) and checked against netinit.sha256 before the file may get
+ * its final name.
  *
  * Memory (DESIGN.md): without root= the initramfs is a tmpfs capped at half
  * of RAM. Before the first body byte the cap is raised by the image size,
@@ -28,6 +31,7 @@
 #include "http.h"
 #include "image.h"
 #include "log.h"
+#include "sha256.h"
 #include "url.h"
 
 #define TMPFS_MAGIC_NR   0x01021994
@@ -48,6 +52,7 @@ struct fetch {
 	uint64_t t_start, t_shown;
 	int shown;			/* a progress line is on the console */
 	const char *host;		/* for messages */
+	struct sha256 sha;		/* of the bytes written to .part */
 };
 
 static char iobuf[IO_BUF];
@@ -234,6 +239,7 @@ static int fetch_body(struct fetch *f, const char *pre, size_t have, unsigned id
 		rc = write_all(f->out, pre, have);
 		if (rc < 0)
 			return rc;
+		sha256_update(&f->sha, pre, have);
 		f->done += have;
 	}
 	while (f->done < f->total) {
@@ -250,12 +256,34 @@ static int fetch_body(struct fetch *f, const char *pre, size_t have, unsigned id
 		rc = write_all(f->out, iobuf, (size_t)n);
 		if (rc < 0)
 			return rc;
+		sha256_update(&f->sha, iobuf, (size_t)n);
 		f->done += (uint64_t)n;
 		progress(f, 0);
 	}
 	if (f->shown)
 		log_console("\n");
 	progress(f, 1);
+	return 0;
+}
+
+/* The digest of what fetch_body() wrote against netinit.sha256, if given. */
+static int verify(struct fetch *f, const char *url_text)
+{
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX];
+
+	sha256_final(&f->sha, d);
+	sha256_hex(d, hex);
+	if (!f->cfg->sha256[0]) {
+		log_debug("%s: sha256 %s (no netinit.sha256 to check it against)", url_text, hex);
+		return 0;
+	}
+	if (strcmp(hex, f->cfg->sha256) != 0) {
+		log_err("%s: sha256 mismatch: expected %s, got %s: wrong image on the mirror, "
+			"or a stale netinit.sha256", url_text, f->cfg->sha256, hex);
+		return -EBADMSG;
+	}
+	log_info("sha256 verified");
 	return 0;
 }
 
@@ -385,13 +413,15 @@ static int fetch_one(struct fetch *f, const char *url_text, unsigned tmo)
 		return rc;
 	}
 	f->done = 0;
+	sha256_init(&f->sha);
 	log_info("fetching %s (%llu MiB) into %s", url_text, MiB(f->total), f->cfg->dest);
 	rc = fetch_body(f, iobuf, have, tmo);
-	if (rc < 0)
-		log_err("%s: download failed at %llu of %llu bytes: %s", url_text,
-			(unsigned long long)f->done, (unsigned long long)f->total,
-			rc == -ENOSPC ? "out of RAM for the image (boot with more memory)" :
-			strerror(-rc));
+	if (rc == 0)
+		return verify(f, url_text);
+	log_err("%s: download failed at %llu of %llu bytes: %s", url_text,
+		(unsigned long long)f->done, (unsigned long long)f->total,
+		rc == -ENOSPC ? "out of RAM for the image (boot with more memory)" :
+		strerror(-rc));
 	return rc;
 }
 

@@ -5,7 +5,8 @@
 #   fetch     netinit brings up the NIC, DHCP, HTTP-fetches the image
 #   combined  the image is packed in the initrd: netinit must not fetch
 #   appended  iPXE appends the image as /image.squashfs: no fetch either
-# plus a wrong URL, which must end in netinit's clear error, no handoff.
+# plus a wrong URL and a wrong netinit.sha256, which must end in netinit's
+# clear error, no handoff. Fetch boots pin the image with netinit.sha256.
 # A boot passes only if the live root's /sbin/init printed its marker as
 # PID 1. Prints a table and "N passed, N failed".
 set -eu
@@ -52,7 +53,7 @@ boot_case() {
 	case "$mode" in
 	fetch)
 		script="#!ipxe
-kernel http://10.0.2.100/vmlinuz $base $args $url
+kernel http://10.0.2.100/vmlinuz $base $args $url netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
 initrd http://10.0.2.100/netinit-$c.igz
 boot" ;;
 	combined)
@@ -75,6 +76,7 @@ boot" ;;
 	log_has "$name" "Kernel panic" && ok=0
 	if [ "$mode" = fetch ]; then
 		log_has "$name" "netinit: fetched" || ok=0
+		log_has "$name" "sha256 verified" || ok=0
 	else
 		log_has "$name" "already in the initramfs" || ok=0
 		# iPXE itself GETs the image when it appends it; netinit never does
@@ -101,6 +103,27 @@ boot"
 	record "$name" "bad-url" genkernel "$secs" "$ok"
 }
 
+# A digest that is not the image's: netinit's mismatch line, the .part
+# dropped, no handoff, no panic; onerror=halt.
+bad_sha_case() {
+	name=genkernel-badsha
+	wrong=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	right=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
+	script="#!ipxe
+kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$wrong netinit.retries=0
+initrd http://10.0.2.100/netinit-genkernel.igz
+boot"
+	secs=$(ipxe_boot "$name" 512 "$script")
+	ok=1
+	log_has "$name" "sha256 mismatch: expected $wrong, got $right: wrong image on the mirror, or a stale netinit.sha256" || ok=0
+	log_has "$name" "halting (netinit.onerror=halt)" || ok=0
+	log_has "$name" "sha256 verified" && ok=0
+	log_has "$name" "handing off" && ok=0
+	log_has "$name" "Kernel panic" && ok=0
+	log_has "$name" "$marker" && ok=0
+	record "$name" "bad-sha" genkernel "$secs" "$ok"
+}
+
 prepare
 http_start "$www"
 trap http_stop EXIT INT TERM
@@ -112,6 +135,7 @@ for c in ${E2E_CONTRACTS:-genkernel dracut standalone}; do
 	done
 done
 [ -n "${E2E_MODES:-}" ] || bad_url_case
+[ -n "${E2E_MODES:-}" ] || bad_sha_case
 printf 'mode       contract   result time\n%s' "$table"
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -335,7 +335,24 @@ errcase "--conf bad key" --base gk.igz --netinit netinit --conf 'a b=1' --output
 errcase "--conf url and --url" --base gk.igz --netinit netinit --url http://a/1 \
 	--conf netinit.url=http://b/2 --output x.igz
 errcase "--output in a missing directory" --base gk.igz --netinit netinit --output nodir/x.igz
-errcase "--image outside combined" --base gk.igz --netinit netinit --image image.sqfs --output x.igz
+errcase "--dest outside combined" --base gk.igz --netinit netinit --dest /i.sqfs --output x.igz
+errcase "--sha256 too short" --base gk.igz --netinit netinit --sha256 abc --output x.igz
+has err.txt "^gen_initramfs.sh: --sha256 'abc': expected 64 hex digits" "bad --sha256 message"
+errcase "--sha256 not hex" --base gk.igz --netinit netinit --output x.igz \
+	--sha256 g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+errcase "--sha256 65 digits" --base gk.igz --netinit netinit --output x.igz \
+	--sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8550
+errcase "--sha256 not the --image digest" --base gk.igz --netinit netinit --image image.sqfs \
+	--sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 --output x.igz
+has err.txt 'is not the digest of --image image.sqfs' "--sha256/--image mismatch message"
+errcase "--sha256 and --conf netinit.sha256" --base gk.igz --netinit netinit --output x.igz \
+	--sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 \
+	--conf netinit.sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+errcase "--image and --conf netinit.size" --base gk.igz --netinit netinit --image image.sqfs \
+	--conf netinit.size=1 --output x.igz
+errcase "--image missing (base)" --base gk.igz --netinit netinit --image nosuch --output x.igz
+errcase "combined with --sha256" combined --base gk.igz --image image.sqfs --output x.igz \
+	--sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 errcase "combined without --image" combined --base gk.igz --output x.igz
 errcase "combined without --base" combined --image image.sqfs --output x.igz
 errcase "combined --image missing" combined --base gk.igz --image nosuch --output x.igz
@@ -403,6 +420,20 @@ if base_case gk gk.igz --url http://10.0.2.100/image.squashfs --conf netinit.one
 		netinit.init=/init.orig netinit.mode=genkernel netinit.url=http://10.0.2.100/image.squashfs \
 		netinit.onerror=shell >gk.conf.want
 	check "gk: netinit.conf content" cmp -s gk.conf gk.conf.want
+fi
+# --sha256 (upper case in, lower case out) and --image pin the image.
+imgsha=$(sha256sum image.sqfs | cut -d' ' -f1)
+if base_case pin gk.igz --sha256 "$(echo "$imgsha" | tr a-f A-F)"; then
+	gzip -dc pin.igz | cpio -i --quiet --to-stdout etc/netinit.conf >pin.conf
+	has pin.conf "^netinit.sha256=$imgsha\$" "--sha256: netinit.sha256 line, lower case"
+	hasnt pin.conf '^netinit.size=' "--sha256: no netinit.size"
+fi
+if base_case pinimg gk.igz --image image.sqfs --sha256 "$imgsha"; then
+	gzip -dc pinimg.igz | cpio -i --quiet --to-stdout etc/netinit.conf >pinimg.conf
+	has pinimg.conf "^netinit.sha256=$imgsha\$" "--image: netinit.sha256 line"
+	has pinimg.conf '^netinit.size=1048579$' "--image: netinit.size line"
+	check "--image: one digest line" [ "$(grep -c '^netinit.sha256=' pinimg.conf)" = 1 ]
+	hasnt pinimg.lst '^E image' "--image: the image itself is not packed"
 fi
 if base_case dr dr.igz --conf netinit.mode=auto; then
 	check_converted dr
@@ -501,6 +532,7 @@ if [ -n "$ver" ]; then
 		check "every dependency is inside" sh -c 'LC_ALL=C comm -23 dep.deps have.paths | grep -q . && exit 1 || exit 0'
 		has sa.root/etc/netinit.conf '^netinit.mode=standalone$' "standalone: netinit.mode"
 		has sa.root/etc/netinit.conf '^netinit.url=http://10.0.2.100/i.sqfs$' "standalone: netinit.url"
+		hasnt sa.root/etc/netinit.conf '^netinit.(sha256|size)=' "standalone: no pin unless asked"
 		# Same bytes again.
 		"$gen" --standalone --modules "$moddir" --netinit netinit --url http://10.0.2.100/i.sqfs \
 			--output sa2.igz >/dev/null
@@ -509,14 +541,20 @@ if [ -n "$ver" ]; then
 		bad "--standalone: $(cat sa.out)"
 	fi
 	# --add-modules by name and by glob, with dependencies; --firmware
-	# (nothing the modules ask for is in fw/: the run must still work).
+	# (nothing the modules ask for is in fw/: the run must still work);
+	# --image pins the image in the standalone conf.
 	mkdir -p fw
 	if "$gen" --standalone --modules "$moddir" --netinit netinit --output sa3.igz --firmware fw \
-		--add-modules tun,'kernel/drivers/net/macvtap.ko' >sa3.out 2>&1 && list sa3.igz sa3.lst; then
+		--add-modules tun,'kernel/drivers/net/macvtap.ko' --image image.sqfs >sa3.out 2>&1 &&
+		list sa3.igz sa3.lst; then
 		has sa3.lst '^E [^ ]*/drivers/net/tun\.ko ' "--add-modules by name"
 		has sa3.lst '^E [^ ]*/drivers/net/macvtap\.ko ' "--add-modules by glob"
 		has sa3.lst '^E [^ ]*/drivers/net/tap\.ko ' "--add-modules pulls dependencies"
 		has sa3.out ', 0 firmware files$' "--firmware summary"
+		unpack_main sa3.igz sa3.lst sa3.root
+		has sa3.root/etc/netinit.conf "^netinit.sha256=$imgsha\$" "standalone --image: netinit.sha256"
+		has sa3.root/etc/netinit.conf '^netinit.size=1048579$' "standalone --image: netinit.size"
+		has sa3.root/etc/netinit.conf '^netinit.mode=standalone$' "standalone --image: mode kept"
 	else
 		bad "--add-modules: $(cat sa3.out)"
 	fi
