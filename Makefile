@@ -59,9 +59,9 @@ $(BUILD)/host/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(PURE)
 
 fuzz-replay: $(patsubst %,$(BUILD)/host/replay_%,$(FUZZ_TARGETS))
-	@for t in $(FUZZ_TARGETS); do \
-		$(BUILD)/host/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
-	done
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/host/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || fail=1; \
+	done; exit $$fail
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
 	@mkdir -p $(BUILD)/fuzz
