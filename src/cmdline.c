@@ -247,14 +247,21 @@ static int set_mode(struct netinit_config *cfg, struct arg *a)
 
 static int set_sha256(struct netinit_config *cfg, struct arg *a)
 {
-	size_t i, n = a->vlen == 64 ? strspn(a->val, "0123456789abcdefABCDEF") : 0;
+	size_t i;
 
-	if (n < 64)
-		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
-	for (i = 0; i < 64; i++) {
+	/* the value is not NUL-terminated: scan exactly vlen bytes */
+	for (i = 0; i < 64 && a->vlen == 64; i++) {
 		char c = a->val[i];
 
-		cfg->sha256[i] = (c >= 'A' && c <= 'F') ? (char)(c - 'A' + 'a') : c;
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			break;
+		cfg->sha256[i] = c;
+	}
+	if (i < 64 || a->vlen != 64) {
+		cfg->sha256[0] = '\0';
+		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
 	}
 	cfg->sha256[64] = '\0';
 	return 0;
