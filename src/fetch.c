@@ -436,6 +436,12 @@ int fetch_image(const struct netinit_config *cfg, uint32_t next_server)
 	f.next_server = next_server;
 	f.fd = f.out = -1;
 	snprintf(f.part, sizeof(f.part), "%s.part", cfg->dest);
+	/* with netinit.size known, a machine too small is told before any connection */
+	if (cfg->size) {
+		rc = ensure_room(cfg->dest, cfg->size);
+		if (rc < 0)
+			return rc;
+	}
 	for (round = 0; round <= cfg->retries; round++) {
 		if (round) {
 			unsigned wait = round < 6 ? 1u << round : BACKOFF_MAX_S;
