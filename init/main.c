@@ -278,7 +278,10 @@ int main(int argc, char **argv, char **envp)
 			"fail", (int)getpid());
 	if (load_config() < 0)
 		fatal();
-	if (!image_present()) {
+	if (image_present()) {
+		if (cfg.sha256[0] && image_verify_sha256(cfg.dest, cfg.sha256) < 0)
+			fatal();
+	} else {
 		if (!cfg.n_urls) {
 			log_err("no image at %s and no netinit.url: add netinit.url=http://SERVER/"
 				"image.squashfs to the kernel command line", cfg.dest);

@@ -13,6 +13,7 @@
 
 #include "image.h"
 #include "log.h"
+#include "sha256.h"
 #include "squashfs.h"
 
 static void why(const char *path, int rc, const struct squashfs_sb *sb, uint64_t size)
@@ -65,5 +66,38 @@ int image_check(const char *path)
 	log_debug("%s: squashfs %u.%u, %llu bytes used of %llu, block size %u", path,
 		  sb.major, sb.minor, (unsigned long long)sb.bytes_used,
 		  (unsigned long long)st.st_size, sb.block_size);
+	return 0;
+}
+
+int image_verify_sha256(const char *path, const char *want)
+{
+	static char buf[64 * 1024];
+	struct sha256 s;
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		log_err("cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	sha256_init(&s);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sha256_update(&s, buf, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		log_err("cannot read %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	sha256_final(&s, d);
+	sha256_hex(d, hex);
+	if (strcmp(hex, want) != 0) {
+		log_err("%s: sha256 mismatch: expected %s, got %s: the initrd holds another "
+			"image than netinit.sha256 names; rebuild it or fix netinit.sha256",
+			path, want, hex);
+		return -EBADMSG;
+	}
+	log_info("%s: sha256 verified", path);
 	return 0;
 }

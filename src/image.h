@@ -8,4 +8,9 @@
  * squashfs_check() error or -errno, with the reason logged. */
 int image_check(const char *path);
 
+/* Hashes @path (an image already in the initramfs: combined.igz or
+ * appended by iPXE) and compares with @want (64 lower-case hex). 0, or
+ * -EBADMSG / -errno with the reason logged. */
+int image_verify_sha256(const char *path, const char *want);
+
 #endif

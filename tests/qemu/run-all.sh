@@ -49,11 +49,11 @@ boot_case() {
 		dest=/image.squashfs.img
 	fi
 	base="console=ttyS0 panic=-1 netinit.onerror=halt"
-	url="netinit.url=http://10.0.2.100/image.squashfs"
+	url="netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)"
 	case "$mode" in
 	fetch)
 		script="#!ipxe
-kernel http://10.0.2.100/vmlinuz $base $args $url netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
+kernel http://10.0.2.100/vmlinuz $base $args $url
 initrd http://10.0.2.100/netinit-$c.igz
 boot" ;;
 	combined)
@@ -76,8 +76,9 @@ boot" ;;
 	log_has "$name" "Kernel panic" && ok=0
 	if [ "$mode" = fetch ]; then
 		log_has "$name" "netinit: fetched" || ok=0
-		log_has "$name" "sha256 verified" || ok=0
-	else
+	fi
+	log_has "$name" "sha256 verified" || ok=0
+	if [ "$mode" != fetch ]; then
 		log_has "$name" "already in the initramfs" || ok=0
 		# iPXE itself GETs the image when it appends it; netinit never does
 		[ "$mode" = appended ] && after=$((after - 1))
@@ -122,6 +123,26 @@ boot"
 	log_has "$name" "Kernel panic" && ok=0
 	log_has "$name" "$marker" && ok=0
 	record "$name" "bad-sha" genkernel "$secs" "$ok"
+}
+
+# combined.igz whose image is not the one netinit.sha256 names: refused
+# before the handoff, without touching the network.
+bad_sha_combined_case() {
+	name=genkernel-badsha-combined
+	wrong=0000000000000000000000000000000000000000000000000000000000000000
+	script="#!ipxe
+kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.sha256=$wrong
+initrd http://10.0.2.100/combined-genkernel.igz
+boot"
+	secs=$(ipxe_boot "$name" 512 "$script")
+	ok=1
+	log_has "$name" "/image.squashfs: sha256 mismatch: expected $wrong" || ok=0
+	log_has "$name" "halting (netinit.onerror=halt)" || ok=0
+	log_has "$name" "link up" && ok=0
+	log_has "$name" "handing off" && ok=0
+	log_has "$name" "Kernel panic" && ok=0
+	log_has "$name" "$marker" && ok=0
+	record "$name" "bad-sha-c" genkernel "$secs" "$ok"
 }
 
 # Memory: the image is 200 MiB (the lab image plus zero padding after the
@@ -172,6 +193,7 @@ for c in ${E2E_CONTRACTS:-genkernel dracut standalone}; do
 done
 [ -n "${E2E_MODES:-}" ] || bad_url_case
 [ -n "${E2E_MODES:-}" ] || bad_sha_case
+[ -n "${E2E_MODES:-}" ] || bad_sha_combined_case
 [ -n "${E2E_MODES:-}" ] || big_case 320
 [ -n "${E2E_MODES:-}" ] || big_case 192
 printf 'mode       contract   result time\n%s' "$table"
