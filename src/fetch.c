@@ -192,7 +192,6 @@ static int ensure_room(const char *dest, uint64_t size)
 		return 0;
 	snprintf(opts, sizeof(opts), "size=%llu",
 		 (unsigned long long)((uint64_t)sf.f_blocks * sf.f_bsize + size + (1 << 20)));
-	(void)dest;
 	if (mount("rootfs", "/", "tmpfs", MS_REMOUNT, opts) < 0) {
 		log_err("cannot raise the initramfs size limit for a %llu MiB image (%s); "
 			"add root=live:%s or any root= to the kernel command line",

@@ -27,6 +27,22 @@ static int check_pass, check_fail;
 			_a ? _a : "(null)", _b ? _b : "(null)"); } \
 } while (0)
 
+/* Reads a fixture (path relative to tests/) into @buf; a missing file fails. */
+static inline size_t check_load(const char *path, void *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "%s: missing fixture\n", path);
+		check_fail++;
+		return 0;
+	}
+	n = fread(buf, 1, size, f);
+	fclose(f);
+	return n;
+}
+
 /* Prints the plain closing line CI reads ("N passed, N failed"). */
 static inline int check_report(const char *name)
 {

@@ -14,21 +14,6 @@
 #include "check.h"
 #include "dhcp_pkt.h"
 
-static size_t load(const char *path, uint8_t *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "%s: missing fixture\n", path);
-		check_fail++;
-		return 0;
-	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
-	return n;
-}
-
 static uint32_t ip(const char *s)
 {
 	return inet_addr(s);
@@ -40,7 +25,7 @@ static void test_dnsmasq(void)
 	struct dhcp_msg m;
 	size_t n, cut;
 
-	n = load("fixtures/dhcp/dnsmasq-offer.bin", buf, sizeof(buf));
+	n = check_load("fixtures/dhcp/dnsmasq-offer.bin", buf, sizeof(buf));
 	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
 	CHECK_EQ_INT(m.type, DHCP_OFFER);
 	CHECK_EQ_INT(m.xid, 0x4e455449);
@@ -65,13 +50,13 @@ static void test_dnsmasq(void)
 			CHECK_EQ_INT(rc, -EBADMSG);
 	}
 
-	n = load("fixtures/dhcp/dnsmasq-ack.bin", buf, sizeof(buf));
+	n = check_load("fixtures/dhcp/dnsmasq-ack.bin", buf, sizeof(buf));
 	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
 	CHECK_EQ_INT(m.type, DHCP_ACK);
 	CHECK(m.yiaddr == ip("10.99.0.58"));
 	CHECK_EQ_STR(m.hostname, "netboot-client");
 
-	n = load("fixtures/dhcp/dnsmasq-nak.bin", buf, sizeof(buf));
+	n = check_load("fixtures/dhcp/dnsmasq-nak.bin", buf, sizeof(buf));
 	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
 	CHECK_EQ_INT(m.type, DHCP_NAK);
 	CHECK(m.yiaddr == 0);
@@ -83,13 +68,13 @@ static void test_slirp(void)
 	struct dhcp_msg m;
 	size_t n;
 
-	n = load("fixtures/dhcp/slirp-offer.bin", buf, sizeof(buf));
+	n = check_load("fixtures/dhcp/slirp-offer.bin", buf, sizeof(buf));
 	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
 	CHECK_EQ_INT(m.type, DHCP_OFFER);
 	CHECK(m.yiaddr == ip("10.0.2.15"));
 	CHECK(m.server_id == ip("10.0.2.2"));
 	CHECK(m.netmask == ip("255.255.255.0"));
-	n = load("fixtures/dhcp/slirp-ack.bin", buf, sizeof(buf));
+	n = check_load("fixtures/dhcp/slirp-ack.bin", buf, sizeof(buf));
 	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
 	CHECK_EQ_INT(m.type, DHCP_ACK);
 	CHECK(m.yiaddr == ip("10.0.2.15"));

@@ -19,21 +19,6 @@
 
 static uint8_t sb0[SQUASHFS_SB_SIZE];
 
-static size_t load(const char *path, uint8_t *buf, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "%s: missing fixture\n", path);
-		check_fail++;
-		return 0;
-	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
-	return n;
-}
-
 static void put_le(uint8_t *p, uint64_t v, unsigned n)
 {
 	while (n--) {
@@ -138,7 +123,7 @@ static void test_short(void)
 
 int main(void)
 {
-	if (load("fixtures/squashfs/tiny.sb", sb0, sizeof(sb0)) != sizeof(sb0)) {
+	if (check_load("fixtures/squashfs/tiny.sb", sb0, sizeof(sb0)) != sizeof(sb0)) {
 		fprintf(stderr, "fixtures/squashfs/tiny.sb: expected %d bytes\n", SQUASHFS_SB_SIZE);
 		return check_report("squashfs") | 1;
 	}
