@@ -80,12 +80,17 @@ deps:
 	@sh tests/lab/deps.sh
 
 lint:
-	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh .ci/run
+	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh bench/*.sh .ci/run
 
 e2e: $(BUILD)/netinit
 	@sh tests/qemu/run-all.sh
 
 check: deps all unit fuzz-replay lint e2e
+
+# Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
+# from one real run, about 40 minutes on 2 cores; see bench/run.sh.
+bench: deps all
+	@sh bench/run.sh
 
 demo: deps all
 	@sh tests/qemu/demo.sh

@@ -8,7 +8,8 @@ set -eu
 
 PKGS="klibc-utils libklibc-dev busybox-static squashfs-tools cpio kmod
 gzip xz-utils zstd qemu-system-x86 ipxe-qemu ovmf socat dnsmasq-base
-xorriso shellcheck python3 clang iproute2 dmsetup udev procps"
+xorriso shellcheck python3 clang iproute2 dmsetup udev procps
+nginx-light gnuplot-nox curl wget"
 
 missing=""
 for p in $PKGS; do
@@ -26,6 +27,29 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+# nginx-light (make bench) runs only as the bench's own process with its own
+# config: keep the package from starting or enabling a system service.
+# policy-rc.d (exit 101) is Debian's "start nothing" switch; ours only
+# while apt runs, and only if the host has none.
+rc_policy=/usr/sbin/policy-rc.d
+own_policy=0
+if ! [ -e "$rc_policy" ] && case " $missing " in *" nginx-light "*) true ;; *) false ;; esac; then
+	printf '#!/bin/sh\nexit 101\n' >"$rc_policy"
+	chmod 0755 "$rc_policy"
+	own_policy=1
+	trap 'rm -f "$rc_policy"' EXIT
+fi
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+case " $missing " in
+*" nginx-light "*)
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl disable nginx >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null 2>&1; then
+		update-rc.d nginx disable >/dev/null 2>&1 || true
+	fi
+	;;
+esac
+[ "$own_policy" = 0 ] || rm -f "$rc_policy"

@@ -1,0 +1,397 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: netinit against the alternatives, in one run, on the same
+# kernel, images and server. Writes bench/results.csv (raw data, one row
+# per measurement), then bench/results.md and bench/*.png
+# (bench/report.py, gnuplot). Sections (BENCH_SECTIONS, default all):
+#   ram       minimum QEMU -m to reach the live root, 16 MiB steps, for a
+#             380 MiB incompressible image, one row per way of booting it
+#   curve     the same for 64/128/256/512 MiB images, combined vs netinit
+#   guest     in-guest download MiB/s, netinit vs busybox wget, 5 each
+#             (alternating), and netinit's boot timeline from its log
+#   host      loopback nginx -> tmpfs, 1 GiB: netinit-fetch, curl, wget
+#             and dd tmpfs->tmpfs, 5 each (alternating), wall and CPU
+#   sizes     binary and initrd sizes
+# BENCH_QUICK=1: 1 run instead of 5, curve at 64 and 128 MiB only; the
+# report says so. BENCH_BUILD (default build/bench) holds the work files,
+# BENCH_OUT (default bench) gets results.csv, results.md and the PNGs. Every boot goes through the iPXE ROM as in
+# tests/qemu/run-all.sh; a boot is ended as soon as its outcome shows on
+# the console (bench/lib.sh).
+set -eu
+
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SECTIONS=${BENCH_SECTIONS:-ram curve guest host sizes}
+QUICK=${BENCH_QUICK:-0}
+REPS=5
+CURVE_SIZES="64 128 256 512"
+if [ "$QUICK" = 1 ]; then
+	REPS=1
+	CURVE_SIZES="64 128"
+fi
+MAIN_SIZE=380
+GUEST_MEM=1024
+outdir=${BENCH_OUT:-$top/bench}
+csv="$outdir/results.csv"
+tmp_csv="$bdir/results.csv.tmp"
+
+want() {
+	case " $SECTIONS " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# row SECTION CASE PARAM METRIC VALUE NOTE
+row() {
+	printf '%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$3" "$4" "$5" "$(echo "$6" | tr ',' ';')" >>"$tmp_csv"
+}
+
+say() {
+	echo "bench [$(date -u +%H:%M:%S)]: $*"
+}
+
+cleanup() {
+	boot_stop
+	nginx_stop
+	host_cleanup 2>/dev/null || true
+}
+
+# --- preparation -----------------------------------------------------
+
+prepare() {
+	[ -x "$top/build/netinit" ] || die "build/netinit missing: run 'make' first"
+	# the host build of the fetch core, on trees whose Makefile has it
+	if make -C "$top" -n build/host/netinit-fetch >/dev/null 2>&1; then
+		make -C "$top" -s build/host/netinit-fetch
+	fi
+	sh "$top/tests/lab/kernel.sh"
+	sh "$top/tests/lab/liveroot.sh" >/dev/null
+	sh "$top/tests/lab/genkernel-initrd.sh" >/dev/null
+	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
+	sh "$top/bench/bb-initrd.sh" >/dev/null
+	mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
+	rm -rf "$www"
+	mkdir -p "$www" "$logs"
+	ln -s "$lab/kernel/vmlinuz" "$www/vmlinuz"
+	ln -s "$bdir/bb-wget.igz" "$www/bb-wget.igz"
+	for c in genkernel dracut; do
+		"$top/gen_initramfs.sh" --base "$lab/$c.igz" --netinit "$top/build/netinit" \
+			--modules "$mods" --output "$www/netinit-$c.igz" >/dev/null
+	done
+	"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" \
+		--modules "$mods" --output "$www/netinit-standalone.igz" >/dev/null
+	sizes=""
+	want ram && sizes="$MAIN_SIZE"
+	want guest && sizes="$sizes $MAIN_SIZE"
+	want curve && sizes="$sizes $CURVE_SIZES"
+	for n in $(echo "$sizes" | tr ' ' '\n' | sort -un); do
+		sh "$top/bench/mkimage.sh" "$n" "$bdir/image-$n.squashfs" >/dev/null
+		ln -s "$bdir/image-$n.squashfs" "$www/image-$n.squashfs"
+		"$top/gen_initramfs.sh" combined --base "$www/netinit-genkernel.igz" \
+			--image "$bdir/image-$n.squashfs" --dest /image.squashfs \
+			--output "$bdir/combined-genkernel-$n.igz" >/dev/null
+		ln -s "$bdir/combined-genkernel-$n.igz" "$www/combined-genkernel-$n.igz"
+		sha256sum "$bdir/image-$n.squashfs" | cut -d' ' -f1 >"$bdir/image-$n.sha256"
+	done
+}
+
+# --- boots -----------------------------------------------------------
+
+# ipxe_script CASE SIZE: the boot.ipxe of one way of booting image-SIZE.
+# "-ramfs" cases put a root= on the command line (the kernel then unpacks
+# the initramfs into ramfs, uncapped); without root= it is a tmpfs capped
+# at half of RAM. The genkernel stand-in ignores root=.
+ipxe_script() {
+	img="image-$2.squashfs"
+	sha=$(cat "$bdir/image-$2.sha256")
+	bytes=$(stat -c %s "$bdir/$img")
+	k="kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt"
+	gk="cdroot loop=/image.squashfs"
+	fetch="netinit.url=http://10.0.2.100/$img netinit.sha256=$sha netinit.size=$bytes"
+	case "$1" in
+	combined-ramfs) printf '%s\n' "#!ipxe" "$k $gk root=/dev/ram0 netinit.sha256=$sha" \
+		"initrd http://10.0.2.100/combined-genkernel-$2.igz" boot ;;
+	combined-tmpfs) printf '%s\n' "#!ipxe" "$k $gk netinit.sha256=$sha" \
+		"initrd http://10.0.2.100/combined-genkernel-$2.igz" boot ;;
+	appended-ramfs) printf '%s\n' "#!ipxe" \
+		"$k $gk root=/dev/ram0 netinit.sha256=$sha initrd=initrd.magic" \
+		"initrd http://10.0.2.100/netinit-genkernel.igz" \
+		"initrd http://10.0.2.100/$img /image.squashfs" boot ;;
+	bbwget-ramfs) printf '%s\n' "#!ipxe" \
+		"$k $gk root=/dev/ram0 bbwget.url=http://10.0.2.100/$img" \
+		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
+	bbwget-tmpfs) printf '%s\n' "#!ipxe" "$k $gk bbwget.url=http://10.0.2.100/$img" \
+		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
+	netinit-genkernel) printf '%s\n' "#!ipxe" "$k $gk $fetch" \
+		"initrd http://10.0.2.100/netinit-genkernel.igz" boot ;;
+	netinit-dracut) printf '%s\n' "#!ipxe" \
+		"$k root=live:/image.squashfs.img rd.live.overlay.overlayfs=1 $fetch" \
+		"initrd http://10.0.2.100/netinit-dracut.igz" boot ;;
+	netinit-standalone) printf '%s\n' "#!ipxe" "$k $fetch" \
+		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
+	*) die "unknown case $1" ;;
+	esac
+}
+
+# Per-boot wall-clock limit: generous for a loaded 2-core machine (a
+# 380 MiB boot takes 35-45 s alone), small enough to catch a hang.
+limit_for() {
+	echo $((90 + $1 / 3))
+}
+
+# try CASE SIZE MEM: one boot; 0 if it reached the live root.
+try() {
+	bench_boot "ram-$1-$2-$3" "$3" "$(ipxe_script "$1" "$2")" "$(limit_for "$2")"
+	row boot "$1" "$2" "m$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s"
+	say "  $1 image $2 MiB, -m $3: $BOOT_RESULT ($BOOT_WHY, ${BOOT_SECS} s)"
+	[ "$BOOT_RESULT" = pass ]
+}
+
+# bisect CASE SIZE LO HI: the least -m (multiple of 16) at which CASE
+# boots image-SIZE. LO must fail and HI must pass; both are checked, and
+# widened (doubling the gap) if the guess was wrong, up to 4096 MiB.
+bisect() {
+	c=$1
+	n=$2
+	lo=$3
+	hi=$4
+	lo_seen=0
+	while ! try "$c" "$n" "$hi"; do
+		gap=$((hi - lo))
+		lo=$hi
+		lo_seen=1
+		hi=$((hi + 2 * gap))
+		if [ "$lo" -ge 4096 ]; then
+			row ram "$c" "$n" min_mib "" "no boot up to 4096 MiB"
+			return 0
+		fi
+	done
+	# a failed guess for HI is a measured failure: LO needs no second boot
+	while [ "$lo_seen" = 0 ] && try "$c" "$n" "$lo"; do
+		gap=$((hi - lo))
+		hi=$lo
+		lo=$((lo - 2 * gap))
+		if [ "$lo" -lt 64 ]; then
+			lo=64
+			if try "$c" "$n" "$lo"; then
+				row ram "$c" "$n" min_mib "$lo" "boots at the 64 MiB floor"
+				return 0
+			fi
+			break
+		fi
+	done
+	while [ $((hi - lo)) -gt 16 ]; do
+		# shellcheck disable=SC2017 # rounds down to a 16 MiB step
+		mid=$((lo + (hi - lo) / 32 * 16))
+		if try "$c" "$n" "$mid"; then
+			hi=$mid
+		else
+			lo=$mid
+		fi
+	done
+	row ram "$c" "$n" min_mib "$hi" "fails at $lo"
+	say "$c, $n MiB image: needs $hi MiB (fails at $lo)"
+}
+
+# Guesses from development runs (bench/results.md history); wrong ones
+# only cost boots, bisect() widens them.
+ram_section() {
+	say "minimum RAM, $MAIN_SIZE MiB image"
+	bisect netinit-genkernel "$MAIN_SIZE" 448 480
+	bisect netinit-dracut "$MAIN_SIZE" 448 512
+	bisect netinit-standalone "$MAIN_SIZE" 432 480
+	bisect bbwget-ramfs "$MAIN_SIZE" 432 480
+	bisect bbwget-tmpfs "$MAIN_SIZE" 768 832
+	bisect combined-ramfs "$MAIN_SIZE" 816 864
+	bisect appended-ramfs "$MAIN_SIZE" 816 880
+	bisect combined-tmpfs "$MAIN_SIZE" 1152 1280
+}
+
+curve_section() {
+	for n in $CURVE_SIZES; do
+		say "curve: $n MiB image"
+		case "$n" in
+		64) bisect netinit-genkernel 64 128 160; bisect combined-ramfs 64 192 240 ;;
+		128) bisect netinit-genkernel 128 176 224; bisect combined-ramfs 128 304 352 ;;
+		256) bisect netinit-genkernel 256 304 352; bisect combined-ramfs 256 560 608 ;;
+		512) bisect netinit-genkernel 512 560 608; bisect combined-ramfs 512 1072 1136 ;;
+		*) bisect netinit-genkernel "$n" $((n + 32)) $((n + 128))
+		   bisect combined-ramfs "$n" $((2 * n)) $((2 * n + 160)) ;;
+		esac
+	done
+}
+
+# ts LOG TEXT: the printk time (seconds) of the first console line with TEXT.
+ts() {
+	tr -d '\r' <"$1" | grep -aF -- "$2" | head -n 1 |
+		sed -n 's/^\[ *\([0-9][0-9]*\.[0-9]*\)\].*/\1/p'
+}
+
+# One side-by-side round per repetition: netinit (genkernel contract,
+# tmpfs) and busybox wget (into ramfs, its best case), same image, same
+# server, same -m. MiB/s over the whole download command: netinit from
+# its "bound" line (the next step is the connect) to "fetched", wget from
+# the line before it runs to the line after it exits.
+guest_section() {
+	n=$MAIN_SIZE
+	bytes=$(stat -c %s "$bdir/image-$n.squashfs")
+	i=1
+	while [ "$i" -le "$REPS" ]; do
+		for c in netinit-genkernel bbwget-ramfs; do
+			name="guest-$c-$i"
+			bench_boot "$name" "$GUEST_MEM" "$(ipxe_script "$c" "$n")" "$(limit_for "$n")"
+			row boot "$c" "$n" "guest$i" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s"
+			l="$logs/$name.log"
+			if [ "$BOOT_RESULT" != pass ]; then
+				say "  $name: $BOOT_RESULT ($BOOT_WHY), no sample"
+				continue
+			fi
+			if [ "$c" = netinit-genkernel ]; then
+				a=$(ts "$l" "netinit: eth0: bound to")
+				b=$(ts "$l" "netinit: fetched")
+				for m in "kernel:Linux version" "netinit-start:netinit: netinit" \
+					"link-up:link up" "lease:bound to" \
+					"first-byte:netinit: fetching" "last-byte:netinit: fetched" \
+					"verified:sha256 verified" "ready:netinit: image ready" \
+					"handoff:netinit: handing off"; do
+					row timeline netinit "$i" "${m%%:*}" "$(ts "$l" "${m#*:}")" ""
+				done
+			else
+				a=$(ts "$l" "bbwget: wget http")
+				b=$(ts "$l" "bbwget: wget done")
+				for m in "kernel:Linux version" "init-start:bbwget: starting" \
+					"link-up:bbwget: eth0: link up" "lease:bbwget: eth0: bound" \
+					"wget-start:bbwget: wget http" "handoff:bbwget: wget done"; do
+					row timeline bbwget "$i" "${m%%:*}" "$(ts "$l" "${m#*:}")" ""
+				done
+			fi
+			rate=$(awk -v a="$a" -v b="$b" -v n="$bytes" \
+				'BEGIN { if (b > a) printf "%.2f", n / 1048576 / (b - a) }')
+			row guest "$c" "$i" mib_s "$rate" "$n MiB in $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }') s"
+			say "  $name: $rate MiB/s"
+		done
+		i=$((i + 1))
+	done
+}
+
+# --- host throughput ---------------------------------------------------
+
+HOST_DIR=
+HOST_MNT=0
+
+host_cleanup() {
+	[ -n "$HOST_DIR" ] || return 0
+	rm -f "$HOST_DIR/src.bin" "$HOST_DIR/dst.bin" "$www/big.bin"
+	if [ "$HOST_MNT" = 1 ]; then
+		umount "$HOST_DIR" 2>/dev/null || true
+		HOST_MNT=0
+	fi
+	rmdir "$HOST_DIR" 2>/dev/null || true
+	HOST_DIR=
+}
+
+# A tmpfs of our own (3 GiB) if we may mount one, else /dev/shm when it
+# has room for the 2 GiB of source and destination.
+host_tmpfs() {
+	HOST_DIR=$bdir/tmpfs
+	mkdir -p "$HOST_DIR"
+	if mount -t tmpfs -o size=3g,mode=0755 nibench-tmpfs "$HOST_DIR" 2>/dev/null; then
+		HOST_MNT=1
+		return 0
+	fi
+	rmdir "$HOST_DIR"
+	HOST_DIR=/dev/shm/nibench-$$
+	mkdir -p "$HOST_DIR"
+	free_kb=$(df -k "$HOST_DIR" | awk 'NR == 2 { print $4 }')
+	[ "$free_kb" -ge 2200000 ] ||
+		die "host: cannot mount a tmpfs and /dev/shm has only ${free_kb} KiB free (2.2 GiB needed)"
+}
+
+host_section() {
+	host_tmpfs
+	say "host: 1 GiB in $HOST_DIR"
+	head -c 1G /dev/urandom >"$HOST_DIR/src.bin"
+	ln -sf "$HOST_DIR/src.bin" "$www/big.bin"
+	url="http://127.0.0.1:$NGINX_PORT/big.bin"
+	nf="$top/build/host/netinit-fetch"
+	tools="dd curl wget"
+	if [ -x "$nf" ]; then
+		tools="$tools netinit-fetch"
+	else
+		row host netinit-fetch 0 missing "" "build/host/netinit-fetch not built (no make target on this tree)"
+		say "host: build/host/netinit-fetch not available, row skipped"
+	fi
+	row host env 0 versions "" "$(curl --version | head -n 1 | cut -d' ' -f1-2) / $(wget --version | head -n 1 | cut -d' ' -f1-3) / $(nginx -v 2>&1 | cut -d' ' -f3) / $(dd --version | head -n 1)"
+	i=1
+	while [ "$i" -le "$REPS" ]; do
+		for t in $tools; do
+			rm -f "$HOST_DIR/dst.bin"
+			case "$t" in
+			dd) set -- dd if="$HOST_DIR/src.bin" of="$HOST_DIR/dst.bin" bs=1M status=none ;;
+			curl) set -- curl -sS -o "$HOST_DIR/dst.bin" "$url" ;;
+			wget) set -- wget -q -O "$HOST_DIR/dst.bin" "$url" ;;
+			netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" ;;
+			esac
+			r=$(python3 "$top/bench/timeit.py" "$@" 2>"$logs/host-$t-$i.err") ||
+				die "host: $t failed: $(tail -n 3 "$logs/host-$t-$i.err")"
+			got=$(stat -c %s "$HOST_DIR/dst.bin" 2>/dev/null || echo 0)
+			[ "$got" = 1073741824 ] || die "host: $t wrote $got bytes, not 1 GiB"
+			if [ "$i" = 1 ] && ! cmp -s "$HOST_DIR/src.bin" "$HOST_DIR/dst.bin"; then
+				die "host: $t wrote different bytes"
+			fi
+			# shellcheck disable=SC2086 # three numbers
+			set -- $r
+			row host "$t" "$i" wall_s "$1" ""
+			row host "$t" "$i" cpu_s "$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.3f", u + s }')" "user $2 sys $3"
+			say "  $t run $i: $1 s wall, user $2 s, sys $3 s"
+		done
+		i=$((i + 1))
+	done
+	host_cleanup
+}
+
+# --- sizes -------------------------------------------------------------
+
+sizes_section() {
+	row size netinit-binary "" bytes "$(stat -c %s "$top/build/netinit")" "static klibc, stripped"
+	bb=$(readlink -f /bin/busybox)
+	row size busybox-binary "" bytes "$(stat -c %s "$bb")" "busybox-static $(dpkg-query -W -f '${Version}' busybox-static 2>/dev/null)"
+	cb=$(readlink -f "$(command -v curl)")
+	lib=$(ldd "$cb" | awk '/libcurl/ { print $3 }')
+	row size curl-binary "" bytes "$(stat -c %s "$cb")" "dynamic; libcurl $(stat -L -c %s "$lib") bytes more; no static curl package in Debian"
+	for c in genkernel dracut; do
+		row size "initrd-$c" "" bytes "$(stat -c %s "$lab/$c.igz")" "base, gzip"
+		row size "initrd-netinit-$c" "" bytes "$(stat -c %s "$www/netinit-$c.igz")" "gen_initramfs.sh --base"
+	done
+	row size initrd-netinit-standalone "" bytes "$(stat -c %s "$www/netinit-standalone.igz")" "gen_initramfs.sh --standalone"
+	row size initrd-bbwget "" bytes "$(stat -c %s "$bdir/bb-wget.igz")" "genkernel stand-in + virtio modules + wget /init"
+}
+
+# --- main --------------------------------------------------------------
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+start=$(date +%s)
+mkdir -p "$bdir" "$outdir"
+: >"$tmp_csv"
+say "sections: $SECTIONS (quick=$QUICK), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+prepare
+nginx_start "$www"
+row meta run 0 started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); $(qemu-system-x86_64 --version | head -n 1)"
+row meta run 0 quick "$QUICK" "reps $REPS; curve $CURVE_SIZES"
+row meta run 0 commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(uname -r)"
+for s in sizes host guest ram curve; do
+	want "$s" || continue
+	"${s}_section"
+done
+nginx_stop
+row meta run 0 seconds "$(($(date +%s) - start))" "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
+{
+	echo "section,case,param,metric,value,note"
+	cat "$tmp_csv"
+} >"$csv"
+say "raw data in $csv; writing the report"
+python3 "$top/bench/report.py" "$csv" "$outdir"
+say "done in $(($(date +%s) - start)) s"
