@@ -13,6 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck disable=SC2034 # lab, www, BOOT_WHY: used by bench/run.sh
 lab="$top/build/lab"
 bdir=${BENCH_BUILD:-$top/build/bench}
+# shellcheck disable=SC2034
 www="$bdir/www"
 logs="$bdir/logs"
 marker='NETINIT-LIVE-OK pid=1'
