@@ -18,17 +18,14 @@
 
 #include "clock.h"
 #include "cmdline.h"
-#include "dhcp.h"
 #include "fetch.h"
 #include "handoff.h"
 #include "image.h"
 #include "log.h"
-#include "modules.h"
-#include "netif.h"
+#include "net.h"
 
 #define CONF_PATH     "/etc/netinit.conf"
 #define CONF_MAX      8192
-#define CARRIER_QUIET_MS 3000
 #define REBOOT_COUNTDOWN_S 10
 
 static struct netinit_config cfg;
@@ -94,111 +91,6 @@ static int load_config(void)
 	if (rc2 < 0)
 		log_err("kernel command line: %s", err2);
 	return rc < 0 ? rc : rc2;
-}
-
-/* Does @nif match netinit.iface (a name or a MAC) and BOOTIF, if given? */
-static int iface_wanted(const struct netif *nif)
-{
-	uint8_t mac[6];
-
-	if (cfg.iface[0]) {
-		if (netif_parse_mac(cfg.iface, mac) == 0)
-			return memcmp(mac, nif->mac, 6) == 0;
-		return strcmp(cfg.iface, nif->name) == 0;
-	}
-	if (cfg.bootif[0] && netif_parse_mac(cfg.bootif, mac) == 0)
-		return memcmp(mac, nif->mac, 6) == 0;
-	return 1;
-}
-
-/*
- * Brings up the wanted interfaces and returns the first one with carrier
- * in @out, waiting up to netinit.timeout (switch ports running spanning
- * tree can take 30 s and more), with a countdown once it gets slow.
- */
-static int pick_interface(struct netif *out)
-{
-	struct netif all[NETIF_MAX];
-	uint64_t start = clock_ms(), deadline = start + cfg.timeout * 1000ULL;
-	unsigned shown = 0;
-	int n = 0, i, matched;
-
-	for (;;) {
-		n = netif_list(all, NETIF_MAX);
-		matched = 0;
-		for (i = 0; i < n; i++) {
-			if (!iface_wanted(&all[i]))
-				continue;
-			matched++;
-			netif_set_up(all[i].name, 1);
-			if (netif_carrier(all[i].name) == 1) {
-				*out = all[i];
-				return 0;
-			}
-		}
-		if (clock_ms() >= deadline)
-			break;
-		if (clock_ms() - start >= CARRIER_QUIET_MS &&
-		    (clock_ms() - start) / 5000 != shown) {
-			shown = (clock_ms() - start) / 5000;
-			log_info("waiting for %s: %llu s left", matched ? "link (carrier)" :
-				 "a network interface",
-				 (unsigned long long)(deadline - clock_ms()) / 1000);
-		}
-		clock_sleep_ms(100);
-	}
-	if (!matched)
-		log_err("no %snetwork interface found after %u s: is the NIC driver in the "
-			"initrd (gen_initramfs.sh --modules)?%s",
-			cfg.iface[0] || cfg.bootif[0] ? "matching " : "", cfg.timeout,
-			cfg.iface[0] || cfg.bootif[0] ? " Check netinit.iface / BOOTIF." : "");
-	else
-		log_err("no link on any network interface after %u s: check the cable, or "
-			"raise netinit.timeout", cfg.timeout);
-	return -ENODEV;
-}
-
-static int network_up(uint32_t *next_server)
-{
-	struct netif nif;
-	struct dhcp_msg lease;
-	struct in_addr a;
-	uint64_t t0;
-	int rc;
-
-	if (!strcmp(cfg.ip, "off") || !strcmp(cfg.ip, "none")) {
-		log_err("the image must be fetched but ip=%s disables the network: remove "
-			"ip=%s or pack the image into the initrd", cfg.ip, cfg.ip);
-		return -ENETDOWN;
-	}
-	if (cfg.ip[0] && strcmp(cfg.ip, "dhcp") && strcmp(cfg.ip, "on") &&
-	    strcmp(cfg.ip, "any") && strcmp(cfg.ip, "both")) {
-		log_err("ip=%s: static addressing is not supported yet: use ip=dhcp", cfg.ip);
-		return -EINVAL;
-	}
-	rc = modules_coldplug();
-	log_debug("coldplug loaded %d modules", rc);
-	rc = pick_interface(&nif);
-	if (rc < 0)
-		return rc;
-	t0 = clock_ms();
-	log_info("%s: link up, DHCP", nif.name);
-	rc = dhcp_obtain(&nif, cfg.timeout * 1000, &lease);
-	if (rc < 0) {
-		log_err("%s: no DHCP answer in %u s (%s): check the DHCP server, or raise "
-			"netinit.timeout", nif.name, cfg.timeout, strerror(-rc));
-		return rc;
-	}
-	rc = dhcp_apply(&nif, &lease);
-	if (rc < 0) {
-		log_err("%s: cannot configure the lease: %s", nif.name, strerror(-rc));
-		return rc;
-	}
-	a.s_addr = lease.yiaddr;
-	log_info("%s: bound to %s in %llu ms", nif.name, inet_ntoa(a),
-		 (unsigned long long)(clock_ms() - t0));
-	*next_server = lease.siaddr ? lease.siaddr : lease.server_id;
-	return 0;
 }
 
 /* 1 if the image is already where the next stage looks (combined.igz, iPXE initrd). */
@@ -287,7 +179,7 @@ int main(int argc, char **argv, char **envp)
 				"image.squashfs to the kernel command line", cfg.dest);
 			fatal();
 		}
-		if (network_up(&next_server) < 0 || fetch_image(&cfg, next_server) < 0)
+		if (net_up(&cfg, &next_server) < 0 || fetch_image(&cfg, next_server) < 0)
 			fatal();
 	}
 	if (image_check(cfg.dest) < 0)

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel ip= parameter parser, as net/ipv4/ipconfig.c reads it
+ * (Documentation/admin-guide/nfs/nfsroot.rst), but strict: a malformed
+ * address or an unknown <autoconf> word is an error, not silently empty.
+ * The value comes from the command line a user typed: every field length
+ * is checked against its destination before anything is copied.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipconf.h"
+#include "url.h"
+
+#define FIELDS 10
+#define FIELD_MAX 64
+
+static const char *const field_name[FIELDS] = {
+	"client", "server", "gw", "mask", "host", "dev", "autoconf", "dns0", "dns1", "ntp0",
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+{
+	if (err && errlen)
+		snprintf(err, errlen, fmt, a, b);
+	return -EINVAL;
+}
+
+uint32_t ipconf_default_mask(uint32_t addr)
+{
+	const uint8_t *b = (const uint8_t *)&addr;
+	uint8_t m[4] = { 255, 0, 0, 0 };
+
+	if (b[0] >= 128)
+		m[1] = 255;
+	if (b[0] >= 192)
+		m[2] = 255;
+	memcpy(&addr, m, 4);
+	return addr;
+}
+
+/* 0 = DHCP, 1 = off, -1 = not a word the kernel knows */
+static int autoconf_word(const char *w)
+{
+	static const char *const dhcp[] = { "", "on", "any", "dhcp", "both", "bootp" };
+	unsigned i;
+
+	if (!strcmp(w, "off") || !strcmp(w, "none"))
+		return 1;
+	for (i = 0; i < sizeof(dhcp) / sizeof(dhcp[0]); i++)
+		if (!strcmp(w, dhcp[i]))
+			return 0;
+	return -1;
+}
+
+/* A contiguous netmask (ones then zeros), network byte order. */
+static int mask_ok(uint32_t m)
+{
+	const uint8_t *b = (const uint8_t *)&m;
+	uint32_t h = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+
+	return h && (~h & (~h + 1)) == 0;
+}
+
+static int take_field(struct ipconf *c, unsigned i, const char *f, char *err, size_t errlen)
+{
+	static const size_t addr_off[FIELDS] = {
+		offsetof(struct ipconf, client), offsetof(struct ipconf, server),
+		offsetof(struct ipconf, gw), offsetof(struct ipconf, mask), 0, 0, 0,
+		offsetof(struct ipconf, dns[0]), offsetof(struct ipconf, dns[1]), 0,
+	};
+	uint32_t a;
+
+	if (i == 4 || i == 5) {
+		char *dst = i == 4 ? c->host : c->dev;
+		size_t max = i == 4 ? sizeof(c->host) : sizeof(c->dev);
+
+		if (strlen(f) >= max)
+			return fail(err, errlen, "ip=: <%s> '%s' is too long", field_name[i], f);
+		memcpy(dst, f, strlen(f) + 1);
+		return 0;
+	}
+	if (i == 6)
+		return 0;	/* <autoconf>: decided once all fields are in */
+	if (!f[0])
+		return 0;
+	if (url_ipv4_literal(f, &a) < 0)
+		return fail(err, errlen, "ip=: <%s> '%s' is not an IPv4 address (a.b.c.d)",
+			    field_name[i], f);
+	if (i == 3 && !mask_ok(a))
+		return fail(err, errlen, "ip=: <%s> '%s' is not a netmask (e.g. 255.255.255.0)",
+			    field_name[i], f);
+	if (i != 9)
+		memcpy((char *)c + addr_off[i], &a, 4);
+	return 0;
+}
+
+int ipconf_parse(const char *s, size_t len, struct ipconf *c, char *err, size_t errlen)
+{
+	char f[FIELD_MAX + 2], autoconf[FIELD_MAX + 2] = "";
+	size_t pos = 0, n;
+	unsigned i;
+	int rc, word;
+
+	memset(c, 0, sizeof(*c));
+	if (memchr(s, ':', len) == NULL) {
+		if (len > FIELD_MAX)
+			return fail(err, errlen, "ip=: value too long%s%s", "", "");
+		memcpy(autoconf, s, len);
+		autoconf[len] = '\0';
+		if (memchr(autoconf, '\0', len))
+			return fail(err, errlen, "ip=: NUL byte in the value%s%s", "", "");
+		word = autoconf_word(autoconf);
+		if (word >= 0) {
+			c->mode = word ? IPCONF_OFF : IPCONF_DHCP;
+			return 0;
+		}
+		if (url_ipv4_literal(autoconf, &c->client) < 0)
+			return fail(err, errlen, "ip=%s: unknown; use ip=dhcp, ip=off or "
+				    "ip=<client>:<server>:<gw>:<mask>:<host>:<dev>:<autoconf>%s",
+				    autoconf, "");
+		autoconf[0] = '\0';
+	}
+	for (i = 0; pos <= len; i++) {
+		for (n = 0; pos + n < len && s[pos + n] != ':'; n++)
+			;
+		if (i >= FIELDS)
+			return fail(err, errlen, "ip=: more than %s fields (%s)", "10",
+				    "client:server:gw:mask:host:dev:autoconf:dns0:dns1:ntp0");
+		if (n > FIELD_MAX || memchr(s + pos, '\0', n))
+			return fail(err, errlen, "ip=: <%s> field is too long or holds a NUL%s",
+				    field_name[i], "");
+		memcpy(f, s + pos, n);
+		f[n] = '\0';
+		if (i == 6)
+			memcpy(autoconf, f, n + 1);
+		rc = take_field(c, i, f, err, errlen);
+		if (rc < 0)
+			return rc;
+		pos += n + 1;
+	}
+	word = autoconf_word(autoconf);
+	if (word < 0)
+		return fail(err, errlen, "ip=: <autoconf> '%s' unknown: use off, none, dhcp, "
+			    "on or any%s", autoconf, "");
+	if (c->client) {
+		c->mode = IPCONF_STATIC;
+		if (!c->mask)
+			c->mask = ipconf_default_mask(c->client);
+	} else {
+		c->mode = word ? IPCONF_OFF : IPCONF_DHCP;
+	}
+	return 0;
+}

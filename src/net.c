@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Network stage: loads NIC drivers, picks the interface, and configures it
+ * from DHCP, from a static ip= (Documentation/admin-guide/nfs/nfsroot.rst),
+ * or keeps what the kernel's own IP autoconfig already set up (then
+ * /proc/net/pnp holds its DNS servers and boot server).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dhcp.h"
+#include "ipconf.h"
+#include "log.h"
+#include "modules.h"
+#include "net.h"
+#include "netif.h"
+#include "url.h"
+
+#define CARRIER_QUIET_MS 3000
+
+/* Does @nif match @spec, an interface name or a MAC ("" matches all)? */
+static int iface_match(const char *spec, const struct netif *nif)
+{
+	uint8_t mac[6];
+
+	if (!spec[0])
+		return 1;
+	if (netif_parse_mac(spec, mac) == 0)
+		return memcmp(mac, nif->mac, 6) == 0;
+	return strcmp(spec, nif->name) == 0;
+}
+
+/* netinit.iface, else ip=<dev>, else BOOTIF; none of them: every NIC. */
+static const char *iface_spec(const struct netinit_config *cfg, const struct ipconf *ic)
+{
+	if (cfg->iface[0])
+		return cfg->iface;
+	if (ic->dev[0])
+		return ic->dev;
+	return cfg->bootif;
+}
+
+/*
+ * Brings up the wanted interfaces and returns the first one with carrier
+ * in @out, waiting up to netinit.timeout (switch ports running spanning
+ * tree can take 30 s and more), with a countdown once it gets slow.
+ */
+static int pick_interface(const struct netinit_config *cfg, const char *spec,
+			  struct netif *out)
+{
+	struct netif all[NETIF_MAX];
+	uint64_t start = clock_ms(), deadline = start + cfg->timeout * 1000ULL;
+	unsigned shown = 0;
+	int n, i, matched;
+
+	for (;;) {
+		n = netif_list(all, NETIF_MAX);
+		matched = 0;
+		for (i = 0; i < n; i++) {
+			if (!iface_match(spec, &all[i]))
+				continue;
+			matched++;
+			netif_set_up(all[i].name, 1);
+			if (netif_carrier(all[i].name) == 1) {
+				*out = all[i];
+				return 0;
+			}
+		}
+		if (clock_ms() >= deadline)
+			break;
+		if (clock_ms() - start >= CARRIER_QUIET_MS &&
+		    (clock_ms() - start) / 5000 != shown) {
+			shown = (clock_ms() - start) / 5000;
+			log_info("waiting for %s: %llu s left", matched ? "link (carrier)" :
+				 "a network interface",
+				 (unsigned long long)(deadline - clock_ms()) / 1000);
+		}
+		clock_sleep_ms(100);
+	}
+	if (!matched)
+		log_err("no %snetwork interface found after %u s: is the NIC driver in the "
+			"initrd (gen_initramfs.sh --modules)?%s", spec[0] ? "matching " : "",
+			cfg->timeout, spec[0] ? " Check netinit.iface / ip= / BOOTIF." : "");
+	else
+		log_err("no link on any network interface after %u s: check the cable, or "
+			"raise netinit.timeout", cfg->timeout);
+	return -ENODEV;
+}
+
+/*
+ * The kernel configured @nif itself (ip= with CONFIG_IP_PNP): keep it.
+ * /proc/net/pnp is resolv.conf-shaped, plus a "bootserver" line.
+ */
+static void kernel_configured(const struct netif *nif, uint32_t *next_server)
+{
+	char buf[512], *p;
+	int fd = open("/proc/net/pnp", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	log_info("%s: already configured by the kernel (ip=), keeping it", nif->name);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, buf, (size_t)n);
+		close(fd);
+	}
+	p = strstr(buf, "bootserver ");
+	if (p) {
+		p += 11;
+		p[strcspn(p, "\n")] = '\0';
+		url_ipv4_literal(p, next_server);
+	}
+}
+
+static int static_up(const struct netif *nif, const struct ipconf *ic, uint32_t *next_server)
+{
+	struct dhcp_msg l;
+	struct in_addr a = { .s_addr = ic->client };
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.yiaddr = ic->client;
+	l.netmask = ic->mask;
+	l.router = ic->gw;
+	l.dns[0] = ic->dns[0] ? ic->dns[0] : ic->dns[1];
+	l.dns[1] = ic->dns[0] ? ic->dns[1] : 0;
+	l.n_dns = !!l.dns[0] + !!l.dns[1];
+	memcpy(l.hostname, ic->host, sizeof(l.hostname));	/* same size, terminated */
+	rc = dhcp_apply(nif, &l);
+	if (rc < 0) {
+		log_err("%s: cannot apply ip=: %s (is <gw> inside <client>/<mask>?)",
+			nif->name, strerror(-rc));
+		return rc;
+	}
+	log_info("%s: static address %s from ip=", nif->name, inet_ntoa(a));
+	*next_server = ic->server;
+	return 0;
+}
+
+static int dhcp_up(const struct netinit_config *cfg, const struct netif *nif,
+		   uint32_t *next_server)
+{
+	struct dhcp_msg lease;
+	struct in_addr a;
+	uint64_t t0 = clock_ms();
+	int rc;
+
+	log_info("%s: link up, DHCP", nif->name);
+	rc = dhcp_obtain(nif, cfg->timeout * 1000, &lease);
+	if (rc < 0) {
+		log_err("%s: no DHCP answer in %u s (%s): check the DHCP server, or raise "
+			"netinit.timeout", nif->name, cfg->timeout, strerror(-rc));
+		return rc;
+	}
+	rc = dhcp_apply(nif, &lease);
+	if (rc < 0) {
+		log_err("%s: cannot configure the lease: %s", nif->name, strerror(-rc));
+		return rc;
+	}
+	a.s_addr = lease.yiaddr;
+	log_info("%s: bound to %s in %llu ms", nif->name, inet_ntoa(a),
+		 (unsigned long long)(clock_ms() - t0));
+	*next_server = lease.siaddr ? lease.siaddr : lease.server_id;
+	return 0;
+}
+
+int net_up(const struct netinit_config *cfg, uint32_t *next_server)
+{
+	struct ipconf ic;
+	struct netif nif;
+	char err[200];
+	int rc;
+
+	*next_server = 0;
+	if (ipconf_parse(cfg->ip, strlen(cfg->ip), &ic, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -EINVAL;
+	}
+	if (ic.mode == IPCONF_OFF) {
+		log_err("the image must be fetched but ip=%s disables the network: remove "
+			"it or pack the image into the initrd", cfg->ip);
+		return -ENETDOWN;
+	}
+	rc = modules_coldplug();
+	log_debug("coldplug loaded %d modules", rc);
+	rc = pick_interface(cfg, iface_spec(cfg, &ic), &nif);
+	if (rc < 0)
+		return rc;
+	if (netif_has_ipv4(nif.name) == 1) {
+		kernel_configured(&nif, next_server);
+		return 0;
+	}
+	if (ic.mode == IPCONF_STATIC)
+		return static_up(&nif, &ic, next_server);
+	return dhcp_up(cfg, &nif, next_server);
+}
