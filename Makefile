@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/dhcp_pkt.c src/ipconf.c src/modalias.c src/sha256.c src/squashfs.c
+PURE   := src/cmdline.c src/url.c src/http.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e fuzz fuzz-replay
+.PHONY: all deps check unit lint demo bench clean e2e fuzz fuzz-replay netlab
 all: $(BUILD)/netinit
 
 $(BUILD)/netinit: $(SRCS) $(HDRS) Makefile
@@ -80,12 +80,16 @@ deps:
 	@sh tests/lab/deps.sh
 
 lint:
-	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh bench/*.sh .ci/run
+	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh tests/netlab/*.sh bench/*.sh .ci/run
 
 e2e: $(BUILD)/netinit
 	@sh tests/qemu/run-all.sh
 
-check: deps all unit fuzz-replay lint e2e
+# Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
+netlab: $(BUILD)/netinit
+	@sh tests/netlab/lab.sh
+
+check: deps all unit fuzz-replay lint e2e netlab
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.

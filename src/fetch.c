@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "dns.h"
 #include "fetch.h"
 #include "http.h"
 #include "image.h"
@@ -288,6 +289,8 @@ static int verify(struct fetch *f, const char *url_text)
 
 static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
 {
+	int rc;
+
 	if (!u->host[0]) {
 		if (!f->next_server) {
 			log_err("http:///path needs a DHCP next-server, and the lease has none: "
@@ -297,11 +300,14 @@ static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
 		*addr = f->next_server;
 		return 0;
 	}
-	if (url_ipv4_literal(u->host, addr) == 0)
-		return 0;
-	log_err("%s: host names are not supported yet: use the server's IPv4 address "
-		"in netinit.url", u->host);
-	return -EHOSTUNREACH;
+	rc = dns_resolve(u->host, addr, DNS_TIMEOUT_MS);
+	if (rc < 0) {
+		char why[160];
+
+		dns_explain(rc, why, sizeof(why));
+		log_err("%s: cannot resolve: %s", u->host, why);
+	}
+	return rc;
 }
 
 /*

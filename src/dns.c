@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * DNS stub resolver (RFC 1035 7, RFC 1123 6.1.3.3): one UDP query per
+ * server per round, servers in /etc/resolv.conf order, the wait doubling
+ * each round. A reply is accepted only from the server asked (connected
+ * socket), with our random id and our question (dns_pkt.c checks both);
+ * anything else is ignored. Packet encoding lives in dns_pkt.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dns.h"
+#include "dns_pkt.h"
+#include "log.h"
+#include "url.h"
+
+#define MAX_SERVERS   3
+#define FIRST_WAIT_MS 1000
+
+/* The nameserver lines of /etc/resolv.conf. Returns how many (0..MAX_SERVERS). */
+static int dns_servers(uint32_t *srv)
+{
+	char buf[1024], *line, *next;
+	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC), n = 0;
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	for (line = buf; line && n < MAX_SERVERS; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
+			continue;
+		line += 11;
+		line += strspn(line, " \t");
+		line[strcspn(line, " \t\r")] = '\0';
+		if (url_ipv4_literal(line, &srv[n]) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * One query to @server, waiting up to @wait_ms. Returns what
+ * dns_parse_response() said of the first reply to this query, or
+ * -ETIMEDOUT.
+ */
+static int ask(uint32_t server, const char *name, uint32_t *addr, unsigned wait_ms)
+{
+	uint8_t q[DNS_UDP_MAX], r[DNS_UDP_MAX];
+	struct sockaddr_in sa;
+	uint16_t id = (uint16_t)clock_random();
+	uint64_t end = clock_ms() + wait_ms, now;
+	int fd, len, rc = -ETIMEDOUT;
+
+	len = dns_build_query(q, sizeof(q), name, id);
+	if (len < 0)
+		return len;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(DNS_PORT);
+	sa.sin_addr.s_addr = server;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    send(fd, q, (size_t)len, 0) != len) {
+		rc = -errno;
+		goto out;
+	}
+	while ((now = clock_ms()) < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, (int)(end - now)) <= 0)
+			continue;
+		n = recv(fd, r, sizeof(r), 0);
+		if (n < 0) {
+			/* ICMP port unreachable: nobody serves DNS there */
+			if (errno == ECONNREFUSED) {
+				rc = -EAGAIN;
+				break;
+			}
+			continue;
+		}
+		rc = dns_parse_response(r, (size_t)n, id, name, addr);
+		if (rc != -ENOMSG && rc != -EBADMSG)
+			break;
+		rc = -ETIMEDOUT;	/* junk: keep waiting for the real answer */
+	}
+out:
+	close(fd);
+	return rc;
+}
+
+int dns_resolve(const char *name, uint32_t *addr_be, unsigned timeout_ms)
+{
+	uint32_t srv[MAX_SERVERS];
+	uint64_t deadline = clock_ms() + timeout_ms, now;
+	unsigned wait = FIRST_WAIT_MS;
+	int n, i, rc = -ETIMEDOUT, answered = 0;
+
+	if (url_ipv4_literal(name, addr_be) == 0)
+		return 0;
+	n = dns_servers(srv);
+	if (!n)
+		return -EDESTADDRREQ;
+	while ((now = clock_ms()) < deadline) {
+		int failed = 0;
+
+		for (i = 0; i < n && (now = clock_ms()) < deadline; i++) {
+			unsigned w = deadline - now < wait ? (unsigned)(deadline - now) : wait;
+
+			rc = ask(srv[i], name, addr_be, w);
+			log_debug("dns: %s from server %d: %d", name, i + 1, rc);
+			if (rc == 0 || rc == -ENOENT || rc == -ENODATA || rc == -EINVAL)
+				return rc;
+			failed += rc == -EAGAIN;
+		}
+		/* every server answered, with SERVFAIL/REFUSED: asking again will not help */
+		if (failed == n)
+			return -EAGAIN;
+		answered |= failed;
+		wait *= 2;
+	}
+	return answered ? -EAGAIN : -ETIMEDOUT;
+}
+
+void dns_explain(int rc, char *buf, size_t size)
+{
+	uint32_t srv[MAX_SERVERS];
+	int n = dns_servers(srv), i;
+	size_t len;
+	const char *what = rc == -ENOENT ? "no such name (NXDOMAIN)" :
+		rc == -ENODATA ? "the name has no IPv4 address (A record)" :
+		rc == -EINVAL ? "not a valid host name" :
+		rc == -EAGAIN ? "the DNS servers failed or refused" :
+		rc == -ETIMEDOUT ? "no answer from the DNS servers" : strerror(-rc);
+
+	if (!n) {
+		snprintf(buf, size, "no DNS server known: the DHCP lease has none; add "
+			 "ip=...:<dns0> or use the server's IPv4 address in the URL");
+		return;
+	}
+	len = (size_t)snprintf(buf, size, "%s; DNS servers:", what);
+	for (i = 0; i < n && len < size; i++) {
+		struct in_addr a = { .s_addr = srv[i] };
+
+		len += (size_t)snprintf(buf + len, size - len, " %s", inet_ntoa(a));
+	}
+}
