@@ -1,0 +1,280 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Namespace lab: QEMU on tap devices in a network namespace this script
+# creates, with a real dnsmasq, a real HTTP server and a DHCP server that
+# NAKs, all inside the namespace (nothing else is reached). Cases:
+#   full     iPXE ROM (-boot n) gets address + boot script from dnsmasq
+#            (examples/dnsmasq/full.conf); netinit runs DHCP and fetches
+#   proxy    one dnsmasq gives addresses only, a second one in proxy mode
+#            (examples/dnsmasq/proxy.conf, own namespace) gives iPXE its script
+#   two-nic  two NICs, only the second reaches a DHCP server
+#   bootif   two NICs on the DHCP network, BOOTIF= names the second
+#   static   ip=client::gw:mask with no DHCP server at all
+#   dns      netinit.url by host name (a CNAME) resolved through dnsmasq
+#   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
+#   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
+# The non-iPXE cases boot the kernel directly (-kernel) to save time.
+# Needs root (namespaces, taps). NETLAB_CASES picks cases (default all).
+# Prints a table with the DHCP time netinit logged (link up to bound).
+set -eu
+
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/../qemu/lib.sh"
+
+ns="ninet-$$"
+nsp="ninet-$$-p"
+srv=10.33.0.1
+nl="$top/build/netlab"
+wwwl="$nl/www"
+examples="$top/examples/dnsmasq"
+mac0=52:54:00:33:00:01
+mac1=52:54:00:33:00:02
+pids=""
+pass=0
+fail=0
+table=""
+
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces and tap devices)"
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null || true
+	done
+	pids=""
+	ip netns del "$ns" 2>/dev/null || true
+	ip netns del "$nsp" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ns() {
+	ip netns exec "$ns" "$@"
+}
+
+# net_setup: the namespace, bridges ninet-br0 (the server network, $srv)
+# and ninet-br1 (a network with nobody on it), taps ninet-tap0/1, HTTP.
+net_setup() {
+	cleanup
+	ip netns add "$ns"
+	in_ns ip link set lo up
+	for b in ninet-br0 ninet-br1; do
+		in_ns ip link add "$b" type bridge forward_delay 0
+		in_ns ip link set "$b" up
+	done
+	in_ns ip addr add "$srv/24" dev ninet-br0
+	for t in ninet-tap0 ninet-tap1; do
+		in_ns ip tuntap add "$t" mode tap
+	done
+	in_ns python3 -m http.server --bind "$srv" --directory "$wwwl" 80 \
+		>>"$logs/netlab-http.log" 2>&1 &
+	pids="$pids $!"
+	i=0
+	while ! in_ns python3 -c "import socket; socket.create_connection(('$srv',80),1)" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || die "HTTP server in $ns did not start"
+		sleep 0.1
+	done
+}
+
+# plug TAP BRIDGE
+plug() {
+	in_ns ip link set "$1" master "$2" up
+}
+
+# dnsmasq_run NAME ARGS...: dnsmasq in the lab namespace, log in $logs/netlab-NAME.dnsmasq.log
+dnsmasq_run() {
+	n=$1
+	shift
+	: >"$logs/netlab-$n.dnsmasq.log"
+	in_ns dnsmasq --keep-in-foreground --no-hosts --pid-file= --user=root \
+		--leasefile-ro --log-facility="$logs/netlab-$n.dnsmasq.log" "$@" &
+	pids="$pids $!"
+	sleep 0.5
+}
+
+# qemu_run NAME NICS KERNEL_ARGS: NICS "0", "1" or "01" (taps in order);
+# KERNEL_ARGS empty = boot through the iPXE ROM instead of -kernel.
+qemu_run() {
+	n=$1
+	nics=$2
+	kargs=$3
+	set -- -accel tcg -m 512 -nographic -no-reboot
+	case "$nics" in
+	*0*) set -- "$@" -netdev tap,id=n0,ifname=ninet-tap0,script=no,downscript=no \
+		-device "virtio-net-pci,netdev=n0,mac=$mac0" ;;
+	esac
+	case "$nics" in
+	*1*) set -- "$@" -netdev tap,id=n1,ifname=ninet-tap1,script=no,downscript=no \
+		-device "virtio-net-pci,netdev=n1,mac=$mac1" ;;
+	esac
+	if [ -z "$kargs" ]; then
+		set -- "$@" -boot n
+	else
+		set -- "$@" -kernel "$wwwl/vmlinuz" -initrd "$wwwl/netinit-genkernel.igz" \
+			-append "$kargs"
+	fi
+	start=$(date +%s)
+	in_ns timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 "$@" </dev/null \
+		>"$logs/netlab-$n.log" 2>&1 || true
+	secs=$(($(date +%s) - start))
+}
+
+base_args() {
+	echo "console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs" \
+		"netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1) $1"
+}
+
+boot_script() {
+	printf '#!ipxe\nkernel http://%s/vmlinuz %s\ninitrd http://%s/netinit-genkernel.igz\nboot\n' \
+		"$srv" "$(base_args "$1")" "$srv" >"$wwwl/boot.ipxe"
+}
+
+# record NAME OK: the table row, with the DHCP time netinit logged
+record() {
+	ms=$(grep -ao 'bound to [0-9.]* in [0-9]* ms' "$logs/netlab-$1.log" | tail -n 1 |
+		sed 's/.* in \([0-9]*\) ms/\1/')
+	if [ "$2" = 1 ]; then
+		pass=$((pass + 1))
+		res=pass
+	else
+		fail=$((fail + 1))
+		res=FAIL
+		echo "--- netlab $1 failed; last lines of $logs/netlab-$1.log:" >&2
+		tail -n 25 "$logs/netlab-$1.log" >&2
+	fi
+	table="$table$(printf '%-8s %-5s %4ss  %s' "$1" "$res" "$secs" "${ms:+${ms} ms}")
+"
+}
+
+# booted NAME: the live root's init ran as PID 1, no panic
+booted() {
+	log_has "netlab-$1" "$marker" && ! log_has "netlab-$1" "Kernel panic"
+}
+
+case_full() {
+	plug ninet-tap0 ninet-br0
+	dnsmasq_run full --conf-file="$examples/full.conf"
+	boot_script "netinit.url=http://$srv/image.squashfs"
+	qemu_run full 0 ""
+	ok=1
+	booted full || ok=0
+	log_has netlab-full "netinit: fetched" || ok=0
+	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac0" "$logs/netlab-full.dnsmasq.log" || ok=0
+	record full "$ok"
+}
+
+case_proxy() {
+	plug ninet-tap0 ninet-br0
+	# the DHCP server "you do not control": addresses only, no boot file
+	dnsmasq_run proxy-addr --port=0 --interface=ninet-br0 --bind-interfaces \
+		--dhcp-range=10.33.0.100,10.33.0.199,255.255.255.0,1h --log-dhcp
+	ip netns add "$nsp"
+	in_ns ip link add ninet-vp type veth peer name ninet-vq netns "$nsp"
+	in_ns ip link set ninet-vp master ninet-br0 up
+	ip -n "$nsp" addr add 10.33.0.2/24 dev ninet-vq
+	ip -n "$nsp" link set ninet-vq up
+	ip -n "$nsp" link set lo up
+	: >"$logs/netlab-proxy.dnsmasq.log"
+	ip netns exec "$nsp" dnsmasq --keep-in-foreground --no-hosts --pid-file= --user=root \
+		--leasefile-ro --log-facility="$logs/netlab-proxy.dnsmasq.log" \
+		--conf-file="$examples/proxy.conf" &
+	pids="$pids $!"
+	sleep 0.5
+	boot_script "netinit.url=http://$srv/image.squashfs"
+	qemu_run proxy 0 ""
+	ok=1
+	booted proxy || ok=0
+	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac0" \
+		"$logs/netlab-proxy-addr.dnsmasq.log" || ok=0
+	grep -qi "proxy" "$logs/netlab-proxy.dnsmasq.log" || ok=0
+	grep -q "boot.ipxe" "$logs/netlab-proxy.dnsmasq.log" || ok=0
+	record proxy "$ok"
+}
+
+case_two_nic() {
+	plug ninet-tap0 ninet-br1
+	plug ninet-tap1 ninet-br0
+	dnsmasq_run two-nic --conf-file="$examples/full.conf"
+	qemu_run two-nic 01 "$(base_args "netinit.url=http://$srv/image.squashfs")"
+	ok=1
+	booted two-nic || ok=0
+	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac1" "$logs/netlab-two-nic.dnsmasq.log" || ok=0
+	record two-nic "$ok"
+}
+
+case_bootif() {
+	plug ninet-tap0 ninet-br0
+	plug ninet-tap1 ninet-br0
+	dnsmasq_run bootif --conf-file="$examples/full.conf"
+	qemu_run bootif 01 "$(base_args "netinit.url=http://$srv/image.squashfs BOOTIF=01-$(echo "$mac1" | tr : -)")"
+	ok=1
+	booted bootif || ok=0
+	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac1" "$logs/netlab-bootif.dnsmasq.log" || ok=0
+	grep -q "$mac0" "$logs/netlab-bootif.dnsmasq.log" && ok=0
+	record bootif "$ok"
+}
+
+case_static() {
+	plug ninet-tap0 ninet-br0
+	qemu_run static 0 "$(base_args "netinit.url=http://$srv/image.squashfs ip=10.33.0.50:$srv::255.255.255.0:labhost")"
+	ok=1
+	booted static || ok=0
+	log_has netlab-static "static address 10.33.0.50 from ip=" || ok=0
+	log_has netlab-static "DHCP" && ok=0
+	record static "$ok"
+}
+
+case_dns() {
+	plug ninet-tap0 ninet-br0
+	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries
+	qemu_run dns 0 "$(base_args "netinit.url=http://images.lab.example/image.squashfs")"
+	ok=1
+	booted dns || ok=0
+	grep -q "query\[A\] images.lab.example" "$logs/netlab-dns.dnsmasq.log" || ok=0
+	record dns "$ok"
+}
+
+case_dns_nx() {
+	plug ninet-tap0 ninet-br0
+	dnsmasq_run dns-nx --conf-file="$examples/full.conf" --log-queries
+	qemu_run dns-nx 0 "$(base_args "netinit.url=http://nosuch.lab.example/image.squashfs netinit.retries=0")"
+	ok=1
+	log_has netlab-dns-nx "nosuch.lab.example: cannot resolve: no such name (NXDOMAIN); DNS servers: $srv" || ok=0
+	log_has netlab-dns-nx "halting (netinit.onerror=halt)" || ok=0
+	log_has netlab-dns-nx "handing off" && ok=0
+	log_has netlab-dns-nx "Kernel panic" && ok=0
+	record dns-nx "$ok"
+}
+
+case_nak() {
+	plug ninet-tap0 ninet-br0
+	in_ns python3 "$top/tests/netlab/nak-dhcpd.py" ninet-br0 "$srv" 10.33.0.77 \
+		>"$logs/netlab-nak.dhcpd.log" 2>&1 &
+	pids="$pids $!"
+	sleep 0.5
+	qemu_run nak 0 "$(base_args "netinit.url=http://$srv/image.squashfs")"
+	ok=1
+	booted nak || ok=0
+	log_has netlab-nak "NAK" || ok=0
+	grep -q "sent NAK" "$logs/netlab-nak.dhcpd.log" || ok=0
+	grep -q "sent ACK" "$logs/netlab-nak.dhcpd.log" || ok=0
+	log_has netlab-nak "bound to 10.33.0.77" || ok=0
+	record nak "$ok"
+}
+
+mkdir -p "$logs" "$wwwl"
+if [ -z "$(find "$www/netinit-genkernel.igz" -newer "$top/build/netinit" 2>/dev/null)" ]; then
+	prepare
+fi
+for f in vmlinuz image.squashfs netinit-genkernel.igz; do
+	ln -sf "$(readlink -f "$www/$f")" "$wwwl/$f"
+done
+: >"$logs/netlab-http.log"
+for c in ${NETLAB_CASES:-full proxy two-nic bootif static dns dns-nx nak}; do
+	net_setup
+	"case_$(echo "$c" | tr - _)"
+	cleanup
+done
+printf 'case     result time  DHCP (link up to bound)\n%s' "$table"
+echo "netlab: $pass passed, $fail failed"
+[ "$fail" = 0 ]
