@@ -270,7 +270,7 @@ for f in vmlinuz image.squashfs netinit-genkernel.igz; do
 	ln -sf "$(readlink -f "$www/$f")" "$wwwl/$f"
 done
 : >"$logs/netlab-http.log"
-for c in ${NETLAB_CASES:-full proxy two-nic bootif static dns dns-nx nak}; do
+for c in ${NETLAB_CASES:-full proxy bootif static dns dns-nx nak}; do
 	net_setup
 	"case_$(echo "$c" | tr - _)"
 	cleanup
