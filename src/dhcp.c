@@ -29,10 +29,12 @@
 
 struct dhcp_client {
 	const struct netif *nif;
-	int fd;
+	int fd;				/* -1 once its socket failed */
 	uint32_t xid;
-	uint64_t start_ms;
+	uint64_t start_ms, resend;
+	unsigned backoff;
 	uint8_t state;			/* DHCP_DISCOVER or DHCP_REQUEST: what we send */
+	uint8_t sent_state;		/* what we sent last, 0 = nothing yet */
 	struct dhcp_msg offer;
 };
 
@@ -140,56 +142,96 @@ static int dhcp_handle(struct dhcp_client *c, const struct dhcp_msg *m)
 	return 0;
 }
 
-static int dhcp_loop(struct dhcp_client *c, uint64_t deadline, struct dhcp_msg *lease)
+/* Sends when the state changed or the retransmission timer ran out. */
+static int dhcp_tick(struct dhcp_client *c, uint64_t now)
 {
-	unsigned backoff = RETRANS_FIRST_MS;
-	uint8_t sent_state = 0;
-	uint64_t resend = 0, now;
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 	int rc;
 
+	if (c->state == c->sent_state && now < c->resend)
+		return 0;
+	if (c->state != c->sent_state)
+		c->backoff = RETRANS_FIRST_MS;
+	rc = dhcp_send(c);
+	if (rc < 0)
+		return rc;
+	c->sent_state = c->state;
+	c->resend = now + c->backoff + clock_random() % 1000;
+	if (c->backoff < RETRANS_MAX_MS)
+		c->backoff *= 2;
+	return 0;
+}
+
+/* Drops a client whose socket failed; the others go on. */
+static void dhcp_drop(struct dhcp_client *c, int rc)
+{
+	log_info("dhcp: %s: %s, giving up on it", c->nif->name, strerror(-rc));
+	close(c->fd);
+	c->fd = -1;
+}
+
+static int dhcp_loop(struct dhcp_client *c, int n, uint64_t deadline, struct dhcp_msg *lease)
+{
+	struct pollfd pfd[NETIF_MAX];
+	uint64_t now, next;
+	int i, rc, live;
+
 	while ((now = clock_ms()) < deadline) {
-		if (c->state != sent_state || now >= resend) {
-			if (c->state != sent_state)
-				backoff = RETRANS_FIRST_MS;
-			rc = dhcp_send(c);
-			if (rc < 0)
-				return rc;
-			sent_state = c->state;
-			resend = now + backoff + clock_random() % 1000;
-			if (backoff < RETRANS_MAX_MS)
-				backoff *= 2;
-			continue;
+		next = deadline;
+		live = 0;
+		for (i = 0; i < n; i++) {
+			if (c[i].fd >= 0 && (rc = dhcp_tick(&c[i], now)) < 0)
+				dhcp_drop(&c[i], rc);
+			pfd[i].fd = c[i].fd;
+			pfd[i].events = POLLIN;
+			if (c[i].fd < 0)
+				continue;
+			live++;
+			if (c[i].resend < next)
+				next = c[i].resend;
 		}
-		rc = poll(&pfd, 1, (int)((resend < deadline ? resend : deadline) - now));
+		if (!live)
+			return -ENETDOWN;
+		rc = poll(pfd, (nfds_t)n, (int)(next > now ? next - now : 0));
 		if (rc < 0 && errno != EINTR)
 			return -errno;
-		if (rc <= 0)
-			continue;
-		rc = dhcp_recv(c, lease);
-		if (rc < 0)
-			return rc;
-		if (rc > 0 && dhcp_handle(c, lease))
-			return 0;
+		for (i = 0; rc > 0 && i < n; i++) {
+			int got;
+
+			if (c[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			got = dhcp_recv(&c[i], lease);
+			if (got < 0)
+				dhcp_drop(&c[i], got);
+			else if (got > 0 && dhcp_handle(&c[i], lease))
+				return i;
+		}
 	}
 	return -ETIMEDOUT;
 }
 
-int dhcp_obtain(const struct netif *nif, unsigned timeout_ms, struct dhcp_msg *lease)
+int dhcp_obtain(const struct netif *nifs, int n, unsigned timeout_ms, struct dhcp_msg *lease)
 {
-	struct dhcp_client c;
-	int rc;
+	struct dhcp_client c[NETIF_MAX];
+	uint64_t start = clock_ms();
+	int i, rc;
 
-	memset(&c, 0, sizeof(c));
-	c.nif = nif;
-	c.xid = clock_random();
-	c.start_ms = clock_ms();
-	c.state = DHCP_DISCOVER;
-	c.fd = packet_socket(nif);
-	if (c.fd < 0)
-		return c.fd;
-	rc = dhcp_loop(&c, c.start_ms + timeout_ms, lease);
-	close(c.fd);
+	if (n > NETIF_MAX)
+		n = NETIF_MAX;
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < n; i++) {
+		c[i].nif = &nifs[i];
+		c[i].xid = clock_random();
+		c[i].start_ms = start;
+		c[i].state = DHCP_DISCOVER;
+		c[i].fd = packet_socket(&nifs[i]);
+		if (c[i].fd < 0)
+			log_info("dhcp: %s: no packet socket: %s", nifs[i].name,
+				 strerror(-c[i].fd));
+	}
+	rc = dhcp_loop(c, n, start + timeout_ms, lease);
+	for (i = 0; i < n; i++)
+		if (c[i].fd >= 0)
+			close(c[i].fd);
 	return rc;
 }
 
@@ -230,6 +272,24 @@ static void write_resolv_conf(const struct dhcp_msg *l)
 	close(fd);
 }
 
+/* Option 121 routes: on-link ones first, so every gateway is reachable. */
+static int add_routes(const struct netif *nif, const struct dhcp_msg *l)
+{
+	unsigned pass, i;
+	int rc;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < l->n_routes; i++) {
+			if ((l->routes[i].gw != 0) != pass)
+				continue;
+			rc = netif_add_route(nif->name, l->routes[i].dst, l->routes[i].mask,
+					     l->routes[i].gw);
+			if (rc < 0)
+				return rc;
+		}
+	return 0;
+}
+
 int dhcp_apply(const struct netif *nif, const struct dhcp_msg *l)
 {
 	uint32_t mask = l->netmask ? l->netmask : default_mask(l->yiaddr);
@@ -241,11 +301,10 @@ int dhcp_apply(const struct netif *nif, const struct dhcp_msg *l)
 	if (l->mtu >= 576 && netif_set_mtu(nif->name, l->mtu) < 0)
 		log_info("dhcp: %s: could not set MTU %u, keeping the default",
 			 nif->name, l->mtu);
-	if (l->router) {
-		rc = netif_add_route(nif->name, 0, 0, l->router);
-		if (rc < 0)
-			return rc;
-	}
+	rc = l->n_routes ? add_routes(nif, l) :
+		l->router ? netif_add_route(nif->name, 0, 0, l->router) : 0;
+	if (rc < 0)
+		return rc;
 	if (l->hostname[0])
 		sethostname(l->hostname, strlen(l->hostname));
 	write_resolv_conf(l);

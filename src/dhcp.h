@@ -10,10 +10,12 @@
 #include "netif.h"
 
 /*
- * Obtains a lease on @nif within @timeout_ms. Returns 0 with the ACK in
- * @lease, -ETIMEDOUT, or another negative errno (socket failure).
+ * Runs DHCP on the @n interfaces @nifs at once (n <= NETIF_MAX), each with
+ * its own xid and timers, within @timeout_ms; the first ACK wins. Returns
+ * the winner's index with its ACK in @lease, -ETIMEDOUT, or -ENETDOWN when
+ * no interface could send or receive at all.
  */
-int dhcp_obtain(const struct netif *nif, unsigned timeout_ms, struct dhcp_msg *lease);
+int dhcp_obtain(const struct netif *nifs, int n, unsigned timeout_ms, struct dhcp_msg *lease);
 
 /*
  * Configures @nif from @lease: address, netmask (classful default if the

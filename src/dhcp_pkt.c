@@ -4,7 +4,8 @@
  * packet socket before the interface has an address.
  *
  * Implements RFC 2131 (message format, section 2 and 4.1), RFC 2132
- * (options 1, 3, 6, 12, 15, 26, 28, 50-57, 60, 61, 67), RFC 791 (IPv4
+ * (options 1, 3, 6, 12, 15, 26, 28, 50-57, 60, 61, 67), RFC 3442 (option
+ * 121, classless static routes), RFC 791 (IPv4
  * header) and RFC 768 (UDP). Every reply is distrusted: this decoder is
  * fed raw frames from the wire and must never read past the buffer.
  */
@@ -49,12 +50,13 @@
 #define OPT_VENDOR     60
 #define OPT_CLIENT_ID  61
 #define OPT_BOOTFILE   67
+#define OPT_CLASSLESS  121
 #define OPT_END        255
 
 static const uint8_t magic_cookie[4] = { 99, 130, 83, 99 };
 static const uint8_t param_request[] = {
 	OPT_NETMASK, OPT_ROUTER, OPT_DNS, OPT_HOSTNAME, OPT_DOMAIN,
-	OPT_MTU, OPT_BROADCAST, OPT_LEASE, OPT_SERVER_ID, OPT_BOOTFILE,
+	OPT_MTU, OPT_BROADCAST, OPT_LEASE, OPT_SERVER_ID, OPT_BOOTFILE, OPT_CLASSLESS,
 };
 
 static uint16_t get_be16(const uint8_t *p)
@@ -144,6 +146,36 @@ static void copy_str(char *dst, size_t dsize, const uint8_t *src, size_t len)
 	dst[n] = '\0';
 }
 
+/*
+ * RFC 3442: (width, ceil(width / 8) significant destination octets,
+ * router) repeated. A width over 32, a truncated entry or more routes than
+ * we keep makes the whole option void (the RFC's "ignore it"); the router
+ * option then applies. Bits past the width are cleared.
+ */
+static void take_routes(struct dhcp_msg *m, const uint8_t *v, uint8_t len)
+{
+	size_t i = 0, sig;
+	unsigned n = 0;
+
+	while (i < len) {
+		uint8_t w = v[i], d[4] = { 0 };
+		uint32_t mask;
+
+		sig = (w + 7u) / 8;
+		if (w > 32 || n == DHCP_MAX_ROUTES || (size_t)len - i < 1 + sig + 4) {
+			m->n_routes = 0;
+			return;
+		}
+		mask = w ? 0xffffffffu << (32 - w) : 0;
+		memcpy(d, v + i + 1, sig);
+		put_be32((uint8_t *)&m->routes[n].mask, mask);
+		put_be32((uint8_t *)&m->routes[n].dst, get_be32(d) & mask);
+		memcpy(&m->routes[n].gw, v + i + 1 + sig, 4);
+		i += 1 + sig + 4;
+		m->n_routes = ++n;
+	}
+}
+
 static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 			uint8_t len, uint8_t *overload)
 {
@@ -177,6 +209,9 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 	case OPT_DNS:
 		for (i = 0; i + 4 <= len && m->n_dns < DHCP_MAX_DNS; i += 4)
 			memcpy(&m->dns[m->n_dns++], v + i, 4);
+		break;
+	case OPT_CLASSLESS:
+		take_routes(m, v, len);
 		break;
 	case OPT_LEASE:
 		if (len == 4)

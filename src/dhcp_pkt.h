@@ -22,6 +22,7 @@
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68
 #define DHCP_MAX_DNS     3
+#define DHCP_MAX_ROUTES  8
 #define DHCP_PKT_MAX     576	/* RFC 2131: the client must accept at least this much */
 
 struct dhcp_msg {
@@ -32,6 +33,10 @@ struct dhcp_msg {
 	uint32_t server_id;		/* option 54 */
 	uint32_t netmask;		/* option 1, 0 if absent */
 	uint32_t router;		/* first of option 3, 0 if absent */
+	struct {
+		uint32_t dst, mask, gw;	/* gw 0 = on-link */
+	} routes[DHCP_MAX_ROUTES];	/* option 121 (RFC 3442); when present, 3 is ignored */
+	unsigned n_routes;		/* 0 if absent or malformed */
 	uint32_t broadcast;		/* option 28, 0 if absent */
 	uint32_t dns[DHCP_MAX_DNS];	/* option 6 */
 	unsigned n_dns;

@@ -21,6 +21,7 @@
 #include "url.h"
 
 #define CARRIER_QUIET_MS 3000
+#define CARRIER_GRACE_MS 1500
 
 /* Does @nif match @spec, an interface name or a MAC ("" matches all)? */
 static int iface_match(const char *spec, const struct netif *nif)
@@ -45,31 +46,37 @@ static const char *iface_spec(const struct netinit_config *cfg, const struct ipc
 }
 
 /*
- * Brings up the wanted interfaces and returns the first one with carrier
- * in @out, waiting up to netinit.timeout (switch ports running spanning
- * tree can take 30 s and more), with a countdown once it gets slow.
+ * Brings up the wanted interfaces and waits up to netinit.timeout (switch
+ * ports running spanning tree can take 30 s and more) for carrier on any,
+ * with a countdown once it gets slow; once one has carrier, the others get
+ * CARRIER_GRACE_MS more. Fills @up with those that have
+ * carrier (ifindex order) and returns how many, or -ENODEV. @all gets
+ * every wanted interface, to put the losers down later.
  */
-static int pick_interface(const struct netinit_config *cfg, const char *spec,
-			  struct netif *out)
+static int pick_interfaces(const struct netinit_config *cfg, const char *spec,
+			   struct netif *up, struct netif *all, int *n_all)
 {
-	struct netif all[NETIF_MAX];
-	uint64_t start = clock_ms(), deadline = start + cfg->timeout * 1000ULL;
+	uint64_t start = clock_ms(), deadline = start + cfg->timeout * 1000ULL, first = 0;
 	unsigned shown = 0;
-	int n, i, matched;
+	int n, i, matched, k;
 
 	for (;;) {
 		n = netif_list(all, NETIF_MAX);
-		matched = 0;
+		matched = k = 0;
 		for (i = 0; i < n; i++) {
 			if (!iface_match(spec, &all[i]))
 				continue;
-			matched++;
+			all[matched++] = all[i];
 			netif_set_up(all[i].name, 1);
-			if (netif_carrier(all[i].name) == 1) {
-				*out = all[i];
-				return 0;
-			}
+			if (netif_carrier(all[i].name) == 1)
+				up[k++] = all[i];
 		}
+		*n_all = matched;
+		if (k && !first)
+			first = clock_ms();
+		/* several NICs: give the slower ones a moment to join the race */
+		if (k && (k == matched || clock_ms() - first >= CARRIER_GRACE_MS))
+			return k;
 		if (clock_ms() >= deadline)
 			break;
 		if (clock_ms() - start >= CARRIER_QUIET_MS &&
@@ -145,39 +152,53 @@ static int static_up(const struct netif *nif, const struct ipconf *ic, uint32_t 
 	return 0;
 }
 
-static int dhcp_up(const struct netinit_config *cfg, const struct netif *nif,
+static int dhcp_up(const struct netinit_config *cfg, const struct netif *nifs, int n,
 		   uint32_t *next_server)
 {
 	struct dhcp_msg lease;
 	struct in_addr a;
 	uint64_t t0 = clock_ms();
-	int rc;
+	int rc, i;
 
-	log_info("%s: link up, DHCP", nif->name);
-	rc = dhcp_obtain(nif, cfg->timeout * 1000, &lease);
+	for (i = 0; i < n; i++)
+		log_info("%s: link up, DHCP", nifs[i].name);
+	rc = dhcp_obtain(nifs, n, cfg->timeout * 1000, &lease);
 	if (rc < 0) {
-		log_err("%s: no DHCP answer in %u s (%s): check the DHCP server, or raise "
-			"netinit.timeout", nif->name, cfg->timeout, strerror(-rc));
+		log_err("%s%s: no DHCP answer in %u s (%s): check the DHCP server, or raise "
+			"netinit.timeout", nifs[0].name, n > 1 ? " and the others" : "",
+			cfg->timeout, strerror(-rc));
 		return rc;
 	}
-	rc = dhcp_apply(nif, &lease);
+	i = rc;
+	rc = dhcp_apply(&nifs[i], &lease);
 	if (rc < 0) {
-		log_err("%s: cannot configure the lease: %s", nif->name, strerror(-rc));
+		log_err("%s: cannot configure the lease: %s", nifs[i].name, strerror(-rc));
 		return rc;
 	}
 	a.s_addr = lease.yiaddr;
-	log_info("%s: bound to %s in %llu ms", nif->name, inet_ntoa(a),
-		 (unsigned long long)(clock_ms() - t0));
+	log_info("%s: bound to %s in %llu ms (lease %u s%s)", nifs[i].name, inet_ntoa(a),
+		 (unsigned long long)(clock_ms() - t0), (unsigned)lease.lease_time,
+		 lease.n_routes ? ", classless routes" : "");
 	*next_server = lease.siaddr ? lease.siaddr : lease.server_id;
-	return 0;
+	return i;
+}
+
+/* Puts every interface but @keep back down. */
+static void others_down(const struct netif *all, int n, const char *keep)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(all[i].name, keep))
+			netif_set_up(all[i].name, 0);
 }
 
 int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 {
 	struct ipconf ic;
-	struct netif nif;
+	struct netif up[NETIF_MAX], all[NETIF_MAX];
 	char err[200];
-	int rc;
+	int rc, n, n_all, i;
 
 	*next_server = 0;
 	if (ipconf_parse(cfg->ip, strlen(cfg->ip), &ic, err, sizeof(err)) < 0) {
@@ -191,14 +212,21 @@ int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 	}
 	rc = modules_coldplug();
 	log_debug("coldplug loaded %d modules", rc);
-	rc = pick_interface(cfg, iface_spec(cfg, &ic), &nif);
-	if (rc < 0)
-		return rc;
-	if (netif_has_ipv4(nif.name) == 1) {
-		kernel_configured(&nif, next_server);
-		return 0;
+	n = pick_interfaces(cfg, iface_spec(cfg, &ic), up, all, &n_all);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (netif_has_ipv4(up[i].name) == 1) {
+			kernel_configured(&up[i], next_server);
+			others_down(all, n_all, up[i].name);
+			return 0;
+		}
 	}
 	if (ic.mode == IPCONF_STATIC)
-		return static_up(&nif, &ic, next_server);
-	return dhcp_up(cfg, &nif, next_server);
+		rc = static_up(&up[0], &ic, next_server);	/* kernel: the first device */
+	else
+		rc = dhcp_up(cfg, up, n, next_server);
+	if (rc >= 0)
+		others_down(all, n_all, up[rc].name);
+	return rc < 0 ? rc : 0;
 }

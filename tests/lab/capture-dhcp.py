@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Captures real DHCP replies from dnsmasq as unit-test fixtures.
 
+With --routes, dnsmasq also sends classless static routes (option 121,
+RFC 3442) and only the ACK is saved, as dnsmasq-ack-121.bin.
+
 Runs inside network namespaces this script creates (never touches any
 other network): ni-cap-srv runs dnsmasq on a veth; ni-cap-cli sends
 DISCOVER, REQUEST, and a REQUEST for a foreign address over a packet
@@ -24,7 +27,7 @@ def bootp(msg_type, extra=b""):
                       b"\0" * 4, b"\0" * 4, b"\0" * 4, b"\0" * 4,
                       MAC + b"\0" * 10, b"\0" * 64, b"\0" * 128)
     opts = bytes([53, 1, msg_type]) + bytes([61, 7, 1]) + MAC + extra
-    opts += bytes([55, 7, 1, 3, 6, 12, 15, 26, 28]) + b"\xff"
+    opts += bytes([55, 8, 1, 3, 6, 12, 15, 26, 28, 121]) + b"\xff"
     return hdr + bytes([99, 130, 83, 99]) + opts
 
 
@@ -84,15 +87,22 @@ def client():
         i += 2 + offer[i + 1]
     ack = exchange(s, 0, bootp(3, bytes([50, 4]) + yi + bytes([54, 4]) + sid), 5)
     nak = exchange(s, 0, bootp(3, bytes([50, 4]) + bytes([10, 98, 0, 7]) + bytes([54, 4]) + sid), 6)
-    for name, data in (("dnsmasq-offer.bin", offer), ("dnsmasq-ack.bin", ack),
-                       ("dnsmasq-nak.bin", nak)):
+    saved = (("dnsmasq-offer.bin", offer), ("dnsmasq-ack.bin", ack), ("dnsmasq-nak.bin", nak))
+    if ROUTES:
+        saved = (("dnsmasq-ack-121.bin", ack),)
+    for name, data in saved:
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
     print("captured", len(offer), len(ack), len(nak), "bytes")
 
 
+ROUTES = "--routes" in sys.argv
+EXTRA = ["--dhcp-option=121,10.98.0.0/16,10.99.0.254,192.168.77.128/25,10.99.0.253,"
+         "0.0.0.0/0,10.99.0.1"] if ROUTES else []
+
+
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--client":
+    if "--client" in sys.argv:
         client()
         return
     os.makedirs(OUT, exist_ok=True)
@@ -116,10 +126,11 @@ def main():
                                 "--dhcp-option=option:mtu,1400",
                                 "--dhcp-boot=boot.ipxe,,10.99.0.1",
                                 "--dhcp-host=52:54:00:12:34:56,netboot-client",
-                                "--dhcp-leasefile=/dev/null"])
+                                "--dhcp-leasefile=/dev/null"] + EXTRA)
         time.sleep(1.5)
         try:
-            sh("ip", "netns", "exec", "ni-cap-cli", sys.executable, __file__, "--client")
+            sh("ip", "netns", "exec", "ni-cap-cli", sys.executable, __file__, "--client",
+               *(["--routes"] if ROUTES else []))
         finally:
             dns.terminate()
             dns.wait()

@@ -198,6 +198,10 @@ case_two_nic() {
 	qemu_run two-nic 01 "$(base_args "netinit.url=http://$srv/image.squashfs")"
 	ok=1
 	booted two-nic || ok=0
+	# DHCP ran on both at once, the second won, the first was put down
+	log_has netlab-two-nic "eth0: link up, DHCP" || ok=0
+	log_has netlab-two-nic "eth1: link up, DHCP" || ok=0
+	log_has netlab-two-nic "eth1: bound to 10.33.0.1" || ok=0
 	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac1" "$logs/netlab-two-nic.dnsmasq.log" || ok=0
 	record two-nic "$ok"
 }
@@ -270,7 +274,7 @@ for f in vmlinuz image.squashfs netinit-genkernel.igz; do
 	ln -sf "$(readlink -f "$www/$f")" "$wwwl/$f"
 done
 : >"$logs/netlab-http.log"
-for c in ${NETLAB_CASES:-full proxy bootif static dns dns-nx nak}; do
+for c in ${NETLAB_CASES:-full proxy two-nic bootif static dns dns-nx nak}; do
 	net_setup
 	"case_$(echo "$c" | tr - _)"
 	cleanup

@@ -208,11 +208,67 @@ static void test_framing(void)
 	CHECK_EQ_INT(dhcp_frame(frame, 100, payload, sizeof(payload), 0, 0, 68, 67), -ENOSPC);
 }
 
+/* Option 121 (RFC 3442) from dnsmasq, and malformed ones that void it. */
+static void test_routes(void)
+{
+	uint8_t buf[1024];
+	struct dhcp_msg m;
+	size_t n = check_load("fixtures/dhcp/dnsmasq-ack-121.bin", buf, sizeof(buf));
+
+	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+	CHECK_EQ_INT(m.n_routes, 3);
+	CHECK(m.routes[0].dst == ip("10.98.0.0") && m.routes[0].mask == ip("255.255.0.0") &&
+	      m.routes[0].gw == ip("10.99.0.254"));
+	CHECK(m.routes[1].dst == ip("192.168.77.128") &&
+	      m.routes[1].mask == ip("255.255.255.128") && m.routes[1].gw == ip("10.99.0.253"));
+	CHECK(m.routes[2].dst == 0 && m.routes[2].mask == 0 && m.routes[2].gw == ip("10.99.0.1"));
+	CHECK(m.router == ip("10.99.0.1"));	/* parsed; dhcp_apply prefers the routes */
+
+	/* host bits past the width are cleared; a 32-bit width is a host route */
+	n = reply(buf, (const uint8_t *)"\x79\x0e\x18\x0a\x01\x02\x0a\x00\x00\x01"
+		  "\x20\x01\x02\x03\x04\x00\x00\x00\x00", 18);
+	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+	CHECK_EQ_INT(m.n_routes, 0);	/* second entry lacks a router byte: void */
+	n = reply(buf, (const uint8_t *)"\x79\x0d\x17\x0a\x01\x03\x0a\x00\x00\x01"
+		  "\x20\x01\x02\x03\x04\x00\x00\x00\x00", 19);
+	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+	CHECK_EQ_INT(m.n_routes, 0);	/* length 13 cuts the second entry */
+	n = reply(buf, (const uint8_t *)"\x79\x11\x17\x0a\x01\x03\x0a\x00\x00\x01"
+		  "\x20\x01\x02\x03\x04\x00\x00\x00\x00", 19);
+	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+	CHECK_EQ_INT(m.n_routes, 2);
+	CHECK(m.routes[0].dst == ip("10.1.2.0") && m.routes[0].mask == ip("255.255.254.0"));
+	CHECK(m.routes[1].dst == ip("1.2.3.4") && m.routes[1].mask == ip("255.255.255.255") &&
+	      m.routes[1].gw == 0);
+	/* width 33: void */
+	n = reply(buf, (const uint8_t *)"\x79\x09\x21\x01\x02\x03\x04\x0a\x00\x00\x01", 11);
+	CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+	CHECK_EQ_INT(m.n_routes, 0);
+	/* nine default routes: more than DHCP_MAX_ROUTES, void */
+	{
+		uint8_t o[2 + 9 * 5];
+		unsigned i;
+
+		o[0] = 121;
+		o[1] = 45;
+		for (i = 0; i < 9; i++)
+			memcpy(o + 2 + i * 5, "\x00\x0a\x00\x00\x01", 5);
+		n = reply(buf, o, sizeof(o));
+		CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+		CHECK_EQ_INT(m.n_routes, 0);
+		o[1] = 40;
+		n = reply(buf, o, 42);
+		CHECK_EQ_INT(dhcp_parse(buf, n, &m), 0);
+		CHECK_EQ_INT(m.n_routes, 8);
+	}
+}
+
 int main(void)
 {
 	test_dnsmasq();
 	test_slirp();
 	test_edge_cases();
+	test_routes();
 	test_build();
 	test_framing();
 	return check_report("dhcp_pkt");
