@@ -10,6 +10,7 @@
 #   two-nic  two NICs, only the second reaches a DHCP server
 #   bootif   two NICs on the DHCP network, BOOTIF= names the second
 #   static   ip=client::gw:mask with no DHCP server at all
+#   static-dns  static ip= with <dns0> and a host-name URL (DNS-only dnsmasq)
 #   dns      netinit.url by host name (a CNAME) resolved through dnsmasq
 #   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
 #   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
@@ -142,7 +143,7 @@ record() {
 		echo "--- netlab $1 failed; last lines of $logs/netlab-$1.log:" >&2
 		tail -n 25 "$logs/netlab-$1.log" >&2
 	fi
-	table="$table$(printf '%-8s %-5s %4ss  %s' "$1" "$res" "$secs" "${ms:+${ms} ms}")
+	table="$table$(printf '%-10s %-5s %4ss  %s' "$1" "$res" "$secs" "${ms:+${ms} ms}")
 "
 }
 
@@ -228,6 +229,20 @@ case_static() {
 	record static "$ok"
 }
 
+case_static_dns() {
+	plug ninet-tap0 ninet-br0
+	dnsmasq_run static-dns --interface=ninet-br0 --bind-interfaces --no-resolv \
+		--local=/lab.example/ --host-record=mirror.lab.example,$srv --log-queries
+	qemu_run static-dns 0 "$(base_args "netinit.url=http://mirror.lab.example/image.squashfs ip=10.33.0.51:::255.255.255.0::::$srv")"
+	ok=1
+	booted static-dns || ok=0
+	log_has netlab-static-dns "static address 10.33.0.51 from ip=" || ok=0
+	grep -q "query\[A\] mirror.lab.example from 10.33.0.51" \
+		"$logs/netlab-static-dns.dnsmasq.log" || ok=0
+	grep -q "dnsmasq-dhcp" "$logs/netlab-static-dns.dnsmasq.log" && ok=0
+	record static-dns "$ok"
+}
+
 case_dns() {
 	plug ninet-tap0 ninet-br0
 	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries
@@ -274,11 +289,11 @@ for f in vmlinuz image.squashfs netinit-genkernel.igz; do
 	ln -sf "$(readlink -f "$www/$f")" "$wwwl/$f"
 done
 : >"$logs/netlab-http.log"
-for c in ${NETLAB_CASES:-full proxy two-nic bootif static dns dns-nx nak}; do
+for c in ${NETLAB_CASES:-full proxy two-nic bootif static static-dns dns dns-nx nak}; do
 	net_setup
 	"case_$(echo "$c" | tr - _)"
 	cleanup
 done
-printf 'case     result time  DHCP (link up to bound)\n%s' "$table"
+printf 'case       result time  DHCP (link up to bound)\n%s' "$table"
 echo "netlab: $pass passed, $fail failed"
 [ "$fail" = 0 ]
