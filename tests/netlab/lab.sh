@@ -11,7 +11,8 @@
 #   bootif   two NICs on the DHCP network, BOOTIF= names the second
 #   static   ip=client::gw:mask with no DHCP server at all
 #   static-dns  static ip= with <dns0> and a host-name URL (DNS-only dnsmasq)
-#   dns      netinit.url by host name (a CNAME) resolved through dnsmasq
+#   dns      netinit.url by host name (a CNAME) resolved through dnsmasq,
+#            with classless static routes (option 121) in the lease
 #   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
 #   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
 # The non-iPXE cases boot the kernel directly (-kernel) to save time.
@@ -245,10 +246,13 @@ case_static_dns() {
 
 case_dns() {
 	plug ninet-tap0 ninet-br0
-	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries
+	# and classless static routes (option 121), which replace the router option
+	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries \
+		--dhcp-option=121,10.34.0.0/16,10.33.0.254,0.0.0.0/0,$srv
 	qemu_run dns 0 "$(base_args "netinit.url=http://images.lab.example/image.squashfs")"
 	ok=1
 	booted dns || ok=0
+	log_has netlab-dns "(lease 3600 s, classless routes)" || ok=0
 	grep -q "query\[A\] images.lab.example" "$logs/netlab-dns.dnsmasq.log" || ok=0
 	record dns "$ok"
 }
