@@ -7,7 +7,8 @@
  * must unframe to itself, and a request built by dhcp_build() from
  * input-derived fields, turned into a reply, must parse back to them.
  * Invariants: strings NUL-terminated within their arrays, n_dns <=
- * DHCP_MAX_DNS, the payload lies inside the packet.
+ * DHCP_MAX_DNS, n_routes <= DHCP_MAX_ROUTES with prefix masks, the payload
+ * lies inside the packet.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,8 +28,17 @@ static void check_msg(const uint8_t *buf, size_t len)
 		abort();
 	if (rc != 0)
 		return;
-	if (m.n_dns > DHCP_MAX_DNS)
+	if (m.n_dns > DHCP_MAX_DNS || m.n_routes > DHCP_MAX_ROUTES)
 		abort();
+	for (unsigned i = 0; i < m.n_routes; i++) {
+		const uint8_t *b = (const uint8_t *)&m.routes[i].mask;
+		uint32_t mask = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+				(uint32_t)b[2] << 8 | b[3];
+
+		/* RFC 3442: a prefix mask, and no destination bits outside it */
+		if ((~mask & (~mask + 1)) != 0 || (m.routes[i].dst & ~m.routes[i].mask))
+			abort();
+	}
 	if (!memchr(m.hostname, '\0', sizeof(m.hostname)) ||
 	    !memchr(m.domain, '\0', sizeof(m.domain)) ||
 	    !memchr(m.bootfile, '\0', sizeof(m.bootfile)))
