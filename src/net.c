@@ -99,8 +99,10 @@ static int pick_interfaces(const struct netinit_config *cfg, const char *spec,
 }
 
 /*
- * The kernel configured @nif itself (ip= with CONFIG_IP_PNP): keep it.
- * /proc/net/pnp is resolv.conf-shaped, plus a "bootserver" line.
+ * @nif already has an address: the kernel configured it (ip= with
+ * CONFIG_IP_PNP), or /init runs again from the rescue shell. Keep it.
+ * /proc/net/pnp (kernel autoconfig only) is resolv.conf-shaped, plus a
+ * "bootserver" line.
  */
 static void kernel_configured(const struct netif *nif, uint32_t *next_server)
 {
@@ -110,7 +112,8 @@ static void kernel_configured(const struct netif *nif, uint32_t *next_server)
 
 	if (fd >= 0)
 		close(fd);
-	log_info("%s: already configured by the kernel (ip=), keeping it", nif->name);
+	log_info("%s: already has an IPv4 address (kernel ip= autoconfig, or an earlier "
+		 "run of /init): keeping it", nif->name);
 	if (n <= 0)
 		return;
 	buf[n] = '\0';

@@ -12,7 +12,8 @@
 #   static   ip=client::gw:mask with no DHCP server at all
 #   static-dns  static ip= with <dns0> and a host-name URL (DNS-only dnsmasq)
 #   dns      netinit.url by host name (a CNAME) resolved through dnsmasq,
-#            with classless static routes (option 121) in the lease
+#            with classless static routes (option 121) in the lease and a
+#            dead first DNS server
 #   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
 #   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
 # The non-iPXE cases boot the kernel directly (-kernel) to save time.
@@ -247,8 +248,10 @@ case_static_dns() {
 case_dns() {
 	plug ninet-tap0 ninet-br0
 	# and classless static routes (option 121), which replace the router option
+	# the lease's first DNS server is dead: netinit must move on to the second
 	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries \
-		--dhcp-option=121,10.34.0.0/16,10.33.0.254,0.0.0.0/0,$srv
+		--dhcp-option=121,10.34.0.0/16,10.33.0.254,0.0.0.0/0,$srv \
+		--dhcp-option=tag:ninet-br0,option:dns-server,10.33.0.9,$srv
 	qemu_run dns 0 "$(base_args "netinit.url=http://images.lab.example/image.squashfs")"
 	ok=1
 	booted dns || ok=0
