@@ -16,6 +16,8 @@
 #            dead first DNS server
 #   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
 #   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
+#   stp      the bridge runs spanning tree (forward delay 15 s): the port
+#            drops everything for ~30 s after link up, as slow switches do
 # The non-iPXE cases boot the kernel directly (-kernel) to save time.
 # Needs root (namespaces, taps). NETLAB_CASES picks cases (default all).
 # Prints a table with the DHCP time netinit logged (link up to bound).
@@ -288,6 +290,20 @@ case_nak() {
 	record nak "$ok"
 }
 
+case_stp() {
+	in_ns ip link set ninet-br0 type bridge stp_state 1 forward_delay 1500
+	plug ninet-tap0 ninet-br0
+	dnsmasq_run stp --conf-file="$examples/full.conf"
+	qemu_run stp 0 "$(base_args "netinit.url=http://$srv/image.squashfs")"
+	ok=1
+	booted stp || ok=0
+	# bound only once the port forwards: proves the port really blocked
+	ms=$(grep -ao 'bound to [0-9.]* in [0-9]* ms' "$logs/netlab-stp.log" | tail -n 1 |
+		sed 's/.* in \([0-9]*\) ms/\1/')
+	[ "${ms:-0}" -ge 15000 ] || ok=0
+	record stp "$ok"
+}
+
 mkdir -p "$logs" "$wwwl"
 if [ -z "$(find "$www/netinit-genkernel.igz" -newer "$top/build/netinit" 2>/dev/null)" ]; then
 	prepare
@@ -296,7 +312,7 @@ for f in vmlinuz image.squashfs netinit-genkernel.igz; do
 	ln -sf "$(readlink -f "$www/$f")" "$wwwl/$f"
 done
 : >"$logs/netlab-http.log"
-for c in ${NETLAB_CASES:-full proxy two-nic bootif static static-dns dns dns-nx nak}; do
+for c in ${NETLAB_CASES:-full proxy two-nic bootif static static-dns dns dns-nx nak stp}; do
 	net_setup
 	"case_$(echo "$c" | tr - _)"
 	cleanup
