@@ -40,6 +40,7 @@ fail=0
 table=""
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces and tap devices)"
+[ -c /dev/net/tun ] || die "needs /dev/net/tun for tap devices (modprobe tun)"
 
 cleanup() {
 	for p in $pids; do
@@ -286,6 +287,8 @@ case_nak() {
 	log_has netlab-nak "NAK" || ok=0
 	grep -q "sent NAK" "$logs/netlab-nak.dhcpd.log" || ok=0
 	grep -q "sent ACK" "$logs/netlab-nak.dhcpd.log" || ok=0
+	# after the NAK, back to DISCOVER (a second OFFER), not the same REQUEST again
+	[ "$(grep -c "sent OFFER" "$logs/netlab-nak.dhcpd.log")" = 2 ] || ok=0
 	log_has netlab-nak "bound to 10.33.0.77" || ok=0
 	record nak "$ok"
 }
