@@ -286,6 +286,27 @@ static int set_timeout(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
+static int set_secs(struct arg *a, unsigned *dst, const char *what)
+{
+	uint64_t v;
+
+	if (parse_dec(a, TIMEOUT_MAX, &v) < 0 || v == 0)
+		return fail_n(a, -EINVAL, "is not 1..", TIMEOUT_MAX, what);
+	*dst = (unsigned)v;
+	return 0;
+}
+
+static int set_connect_timeout(struct netinit_config *cfg, struct arg *a)
+{
+	return set_secs(a, &cfg->connect_timeout, "; give the HTTP connect wait in seconds");
+}
+
+static int set_idle_timeout(struct netinit_config *cfg, struct arg *a)
+{
+	return set_secs(a, &cfg->idle_timeout,
+			"; give how many seconds without a byte end a download attempt");
+}
+
 static int set_retries(struct netinit_config *cfg, struct arg *a)
 {
 	uint64_t v;
@@ -315,6 +336,8 @@ static const struct cmdline_key {
 	{ "netinit.onerror", set_onerror, 0, 0 },
 	{ "netinit.timeout", set_timeout, 0, 0 },
 	{ "netinit.retries", set_retries, 0, 0 },
+	{ "netinit.connect_timeout", set_connect_timeout, 0, 0 },
+	{ "netinit.idle_timeout", set_idle_timeout, 0, 0 },
 	{ "netinit.debug", set_debug, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },
 	{ "root", set_root, 0, 0 },
@@ -432,6 +455,8 @@ void cmdline_init(struct netinit_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->timeout = 60;
 	cfg->retries = 3;
+	cfg->connect_timeout = 10;
+	cfg->idle_timeout = 20;
 }
 
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,

@@ -43,6 +43,8 @@ struct netinit_config {
 	uint64_t size;				/* netinit.size=, 0 if absent */
 	unsigned timeout;			/* netinit.timeout= seconds (default 60) */
 	unsigned retries;			/* netinit.retries= (default 3) */
+	unsigned connect_timeout;		/* netinit.connect_timeout= seconds (default 10) */
+	unsigned idle_timeout;			/* netinit.idle_timeout= seconds (default 20) */
 	enum cmdline_onerror onerror;
 	enum cmdline_mode mode;
 	int cdroot;				/* genkernel "cdroot" flag present */
@@ -51,7 +53,7 @@ struct netinit_config {
 	int quiet;				/* quiet */
 };
 
-/* Defaults: everything empty, timeout 60, retries 3. */
+/* Defaults: everything empty, timeout 60, retries 3, connect_timeout 10, idle_timeout 20. */
 void cmdline_init(struct netinit_config *cfg);
 
 /*

@@ -2,15 +2,23 @@
 /*
  * HTTP/1.1 download of the image into RAM (RFC 9110, RFC 9112). One
  * connection per attempt, "Connection: close"; the head is parsed by
- * http.c; the body is written as it arrives into "<dest>.part" on the
- * initramfs, which lives in RAM: the file is the image's only copy.
- * Every byte written is hashed on the way (SHA-256, no second pass over
- * the file) and checked against netinit.sha256 before the file may get
- * its final name.
+ * http.c, a chunked body decoded by chunked.c; the body is written as it
+ * arrives into "<dest>.part" on the initramfs, which lives in RAM: the file
+ * is the image's only copy. Every byte written is hashed on the way
+ * (SHA-256, no second pass over the file, running across resumes) and
+ * checked against netinit.sha256 before the file may get its final name.
+ *
+ * Failures: a connection that drops or stalls (netinit.idle_timeout) after
+ * delivering bytes is resumed with "Range: bytes=N-" (RFC 9110 14.2); only
+ * a 206 whose Content-Range starts at N and names the known total is
+ * accepted, a 200 restarts from byte 0. A mirror that fails otherwise
+ * (connect, 4xx/5xx, size or hash mismatch) is left for the next; rounds
+ * over the list repeat with exponential backoff and jitter.
  *
  * Memory (DESIGN.md): without root= the initramfs is a tmpfs capped at half
  * of RAM. Before the first body byte the cap is raised by the image size,
- * and the image is refused with the numbers when free RAM cannot hold it.
+ * and the image is refused with the numbers when free RAM cannot hold it;
+ * a chunked body of unknown size is checked the same way as it grows.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +34,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "chunked.h"
 #include "clock.h"
 #include "dns.h"
 #include "fetch.h"
@@ -37,23 +46,37 @@
 
 #define TMPFS_MAGIC_NR   0x01021994
 #define RAM_RESERVE      (32ULL << 20)	/* left for the kernel and the next stage */
-#define IO_BUF           (128 * 1024)
+#define ROOM_STEP        (16ULL << 20)	/* growth of a body of unknown size */
+#define IO_BUF           (256 * 1024)
 #define MAX_REDIRECTS    5
+#define MAX_RESUMES      8		/* per mirror visit, in a row */
 #define PROGRESS_MS      250
 #define MiB(x)           ((unsigned long long)(x) >> 20)
-#define BACKOFF_MAX_S    60
+#define BACKOFF_MAX_MS   60000u
+#ifndef SHUT_RDWR
+#define SHUT_RDWR        2	/* klibc lacks the name */
+#endif
 
 struct fetch {
 	const struct netinit_config *cfg;
 	uint32_t next_server;
+	unsigned flags;
 	char part[CMDLINE_PATH_MAX + 8];
 	int fd;				/* socket */
-	int out;			/* .part file */
-	uint64_t total, done;
-	uint64_t t_start, t_shown;
+	int out;			/* .part file, kept across attempts */
+	int64_t total;			/* image size, -1 while unknown */
+	uint64_t done;			/* bytes in .part (and hashed) */
+	uint64_t room;			/* bytes the memory check has allowed */
+	unsigned resumes;
+	int hashing;			/* a digest is pinned (or debug wants it) */
+	struct sha256 sha;		/* of the bytes in .part */
+	/* the current attempt */
+	char host[URL_HOST_MAX];	/* for messages */
+	uint64_t left;			/* body bytes to go (identity coding) */
+	int chunked;
+	struct chunked ck;
+	uint64_t t_start, t_shown, done_start;
 	int shown;			/* a progress line is on the console */
-	const char *host;		/* for messages */
-	struct sha256 sha;		/* of the bytes written to .part */
 };
 
 static char iobuf[IO_BUF];
@@ -160,131 +183,223 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /*
- * Makes room for @size bytes at the destination. A tmpfs initramfs (no
- * root= on the command line) is capped at half of RAM; raise the cap by
- * the image size. ramfs has no cap. Then check that free RAM can hold the
- * image at all, and say so with numbers before the download starts.
+ * Drops the connection at once: a socket closed with unread data sends a
+ * RST, so the server (and slirp under TCG) stops pushing the body.
  */
-static int ensure_room(const char *dest, uint64_t size)
+static void abandon(struct fetch *f)
+{
+	if (f->fd >= 0)
+		shutdown(f->fd, SHUT_RDWR);
+	close_fd(&f->fd);
+}
+
+/* Raises a tmpfs initramfs's cap by @extra bytes (PID 1 only). */
+static int raise_cap(struct fetch *f, uint64_t extra)
 {
 	struct statfs sf;
-	struct sysinfo si;
-	uint64_t free_ram, avail, need;
 	char opts[48];
 
-	if (sysinfo(&si) == 0) {
-		free_ram = (uint64_t)si.freeram * si.mem_unit;
-		need = size + RAM_RESERVE;
-		if (need > free_ram) {
-			uint64_t total = (uint64_t)si.totalram * si.mem_unit;
-
-			log_err("image is %llu MiB but this machine has %llu MiB of free RAM: "
-				"boot it with at least %llu MiB of RAM",
-				MiB(size), MiB(free_ram),
-				MiB(total + need - free_ram) + 1);
-			return -ENOMEM;
-		}
-	}
-	if (statfs("/", &sf) < 0 || sf.f_type != TMPFS_MAGIC_NR)
+	if (getpid() != 1 || statfs("/", &sf) < 0 || sf.f_type != TMPFS_MAGIC_NR)
 		return 0;
-	avail = (uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize;
-	if (avail >= size + (1 << 20))
+	if ((uint64_t)sf.f_bavail * (uint64_t)sf.f_bsize >= extra + (1 << 20))
 		return 0;
 	snprintf(opts, sizeof(opts), "size=%llu",
-		 (unsigned long long)((uint64_t)sf.f_blocks * sf.f_bsize + size + (1 << 20)));
+		 (unsigned long long)((uint64_t)sf.f_blocks * sf.f_bsize + extra + (1 << 20)));
 	if (mount("rootfs", "/", "tmpfs", MS_REMOUNT, opts) < 0) {
+		int rc = -errno;
+
+		abandon(f);
 		log_err("cannot raise the initramfs size limit for a %llu MiB image (%s); "
 			"add root=live:%s or any root= to the kernel command line",
-			MiB(size), strerror(errno), dest);
-		return -errno;
+			MiB(f->done + extra), strerror(-rc), f->cfg->dest);
+		return rc;
 	}
 	log_debug("initramfs tmpfs limit raised: %s", opts);
 	return 0;
 }
 
-static void progress(struct fetch *f, int final)
+/*
+ * Makes room for @extra more bytes at the destination, before they
+ * arrive: free RAM must hold them and the kernel's needs (RAM_RESERVE),
+ * and a tmpfs initramfs (no root= on the command line, capped at half of
+ * RAM) gets its cap raised; ramfs has no cap. A machine too small is told
+ * with the numbers, the connection dropped first.
+ */
+static int ensure_room(struct fetch *f, uint64_t extra)
 {
-	uint64_t now = clock_ms(), ms = now - f->t_start;
-	unsigned long long rate;
+	struct sysinfo si;
 
-	if (!final && (now - f->t_shown < PROGRESS_MS || f->cfg->quiet))
-		return;
-	f->t_shown = now;
-	f->shown |= !final;
-	rate = ms ? f->done * 1000 / ms : 0;
-	if (final) {
-		log_info("fetched %llu MiB from %s in %llu.%01llu s (%llu.%01llu MiB/s)",
-			 MiB(f->done), f->host, (unsigned long long)ms / 1000,
-			 (unsigned long long)(ms % 1000) / 100, MiB(rate),
-			 (rate % (1 << 20)) * 10 >> 20);
-		return;
+	if (getpid() == 1 && sysinfo(&si) == 0) {
+		uint64_t free_ram = (uint64_t)si.freeram * si.mem_unit;
+		uint64_t total = (uint64_t)si.totalram * si.mem_unit;
+		uint64_t need = extra + RAM_RESERVE;
+
+		if (need > free_ram) {
+			abandon(f);
+			if (f->total >= 0 || f->cfg->size)
+				log_err("image is %llu MiB but this machine has %llu MiB of free "
+					"RAM: boot it with at least %llu MiB of RAM",
+					MiB(f->done + extra), MiB(free_ram),
+					MiB(total + need - free_ram) + 1);
+			else
+				log_err("image of unknown size (chunked, no netinit.size): %llu "
+					"MiB received and only %llu MiB of RAM left: boot with more "
+					"RAM, or set netinit.size to refuse early",
+					MiB(f->done), MiB(free_ram));
+			return -ENOMEM;
+		}
 	}
-	log_console("\rnetinit: %3llu%% %llu/%llu MiB %llu.%01llu MiB/s ETA %llus %s  ",
-		    (unsigned long long)(f->total ? f->done * 100 / f->total : 0),
-		    MiB(f->done), MiB(f->total), MiB(rate), (rate % (1 << 20)) * 10 >> 20,
-		    rate ? (unsigned long long)((f->total - f->done) / rate) : 0ULL, f->host);
+	return raise_cap(f, extra);
 }
 
-/* Streams the body (after @have bytes already read past the head). */
-static int fetch_body(struct fetch *f, const char *pre, size_t have, unsigned idle_ms)
+/* Grows the checked room, a step at a time, while the size is unknown. */
+static int grow_room(struct fetch *f, uint64_t upto)
 {
 	int rc;
 
-	f->t_start = f->t_shown = clock_ms();
-	f->shown = 0;
-	if (have) {
-		if (have > f->total)
-			have = f->total;
-		rc = write_all(f->out, pre, have);
-		if (rc < 0)
-			return rc;
-		sha256_update(&f->sha, pre, have);
-		f->done += have;
-	}
-	while (f->done < f->total) {
-		size_t want = sizeof(iobuf);
-		ssize_t n;
+	if (upto <= f->room)
+		return 0;
+	rc = ensure_room(f, upto - f->done + ROOM_STEP);
+	if (rc == 0)
+		f->room = upto + ROOM_STEP;
+	return rc;
+}
 
-		if (want > f->total - f->done)
-			want = f->total - f->done;
-		n = recv_some(f->fd, iobuf, want, idle_ms);
-		if (n < 0)
-			return (int)n;
-		if (n == 0)
-			return -EPIPE;		/* closed early: truncated body */
-		rc = write_all(f->out, iobuf, (size_t)n);
-		if (rc < 0)
-			return rc;
-		sha256_update(&f->sha, iobuf, (size_t)n);
-		f->done += (uint64_t)n;
-		progress(f, 0);
-	}
+static void rate_text(char *buf, size_t size, uint64_t bytes, uint64_t ms)
+{
+	unsigned long long rate = ms ? bytes * 1000 / ms : 0;
+
+	snprintf(buf, size, "%llu.%01llu MiB/s", MiB(rate), (rate % (1 << 20)) * 10 >> 20);
+}
+
+/* The console line, at most every PROGRESS_MS; none with quiet. */
+static void progress(struct fetch *f)
+{
+	uint64_t now = clock_ms(), ms = now - f->t_start, got = f->done - f->done_start;
+	unsigned long long rate = ms ? got * 1000 / ms : 0;
+	char r[32];
+
+	if (now - f->t_shown < PROGRESS_MS || f->cfg->quiet)
+		return;
+	f->t_shown = now;
+	f->shown = 1;
+	rate_text(r, sizeof(r), got, ms);
+	if (f->total > 0)
+		log_console("\rnetinit: %3llu%% %llu/%llu MiB %s ETA %llus %s  ",
+			    (unsigned long long)(f->done * 100 / (uint64_t)f->total),
+			    MiB(f->done), MiB(f->total), r,
+			    rate ? ((uint64_t)f->total - f->done) / rate : 0ULL, f->host);
+	else
+		log_console("\rnetinit: %llu MiB %s %s  ", MiB(f->done), r, f->host);
+}
+
+static void progress_end(struct fetch *f)
+{
 	if (f->shown)
 		log_console("\n");
-	progress(f, 1);
+	f->shown = 0;
+}
+
+/* Back to byte 0: the .part emptied, the digest restarted. */
+static int restart(struct fetch *f)
+{
+	f->done = 0;
+	f->resumes = 0;
+	sha256_init(&f->sha);
+	if (f->out >= 0 && (ftruncate(f->out, 0) < 0 || lseek(f->out, 0, SEEK_SET) < 0))
+		return -errno;
 	return 0;
 }
 
-/* The digest of what fetch_body() wrote against netinit.sha256, if given. */
-static int verify(struct fetch *f, const char *url_text)
+/* Body bytes for the .part: size-checked, room-checked, written, hashed. */
+static int store(struct fetch *f, const char *buf, size_t n)
 {
-	uint8_t d[SHA256_LEN];
-	char hex[SHA256_HEX];
+	int rc;
 
-	sha256_final(&f->sha, d);
-	sha256_hex(d, hex);
-	if (!f->cfg->sha256[0]) {
-		log_debug("%s: sha256 %s (no netinit.sha256 to check it against)", url_text, hex);
-		return 0;
+	if (f->total >= 0 && f->done + n > (uint64_t)f->total) {
+		abandon(f);
+		log_err("%s sent more than the image's %lld bytes", f->host,
+			(long long)f->total);
+		return -EMSGSIZE;
 	}
-	if (strcmp(hex, f->cfg->sha256) != 0) {
-		log_err("%s: sha256 mismatch: expected %s, got %s: wrong image on the mirror, "
-			"or a stale netinit.sha256", url_text, f->cfg->sha256, hex);
-		return -EBADMSG;
+	if (f->total < 0) {
+		rc = grow_room(f, f->done + n);
+		if (rc < 0)
+			return rc;
 	}
-	log_info("sha256 verified");
+	rc = write_all(f->out, buf, n);
+	if (rc < 0)
+		return rc;
+	if (f->hashing)
+		sha256_update(&f->sha, buf, n);
+	f->done += n;
 	return 0;
+}
+
+/* Decodes @n bytes of body. Returns 1 when the body is complete, 0, or -errno. */
+static int body_feed(struct fetch *f, const char *buf, size_t n)
+{
+	size_t off, len;
+	int used, rc;
+
+	if (!f->chunked) {
+		if (n > f->left)
+			n = (size_t)f->left;
+		rc = store(f, buf, n);
+		if (rc < 0)
+			return rc;
+		f->left -= n;
+		return f->left == 0;
+	}
+	while (n > 0 && !f->ck.done) {
+		used = chunked_feed(&f->ck, buf, n, &off, &len);
+		if (used < 0) {
+			abandon(f);
+			log_err("%s: malformed chunked body (%s)", f->host, strerror(-used));
+			return used;
+		}
+		if (len) {
+			rc = store(f, buf + off, len);
+			if (rc < 0)
+				return rc;
+		}
+		buf += used;
+		n -= (size_t)used;
+	}
+	return f->ck.done;
+}
+
+/* Streams the body (after @have bytes in iobuf already read past the head). */
+static int fetch_body(struct fetch *f, size_t have)
+{
+	unsigned idle_ms = f->cfg->idle_timeout * 1000;
+	int rc = 0;
+
+	f->t_start = f->t_shown = clock_ms();
+	f->done_start = f->done;
+	if (have || (!f->chunked && f->left == 0))
+		rc = body_feed(f, iobuf, have);
+	while (rc == 0) {
+		size_t want = sizeof(iobuf);
+		ssize_t n;
+
+		if (!f->chunked && want > f->left)
+			want = (size_t)f->left;
+		n = recv_some(f->fd, iobuf, want, idle_ms);
+		if (n <= 0)
+			return n < 0 ? (int)n : -EPIPE;		/* closed early: truncated */
+		rc = body_feed(f, iobuf, (size_t)n);
+		progress(f);
+	}
+	return rc < 0 ? rc : 0;
 }
 
 static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
@@ -311,14 +426,14 @@ static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
 }
 
 /*
- * Connects and reads the response head for @u. Returns the HTTP status
- * (>= 100) with the socket in f->fd and the bytes read past the head in
- * iobuf[0..*have), or a negative errno.
+ * Connects and reads the response head for @u, asking for the bytes from
+ * f->done on. Returns the HTTP status (>= 100) with the socket in f->fd
+ * and the bytes read past the head in iobuf[0..*have), or a negative errno.
  */
-static int request(struct fetch *f, const struct url *u, struct http_resp *r,
-		   size_t *have, unsigned tmo)
+static int request(struct fetch *f, const struct url *u, struct http_resp *r, size_t *have)
 {
-	char req[1536], host[20];
+	unsigned idle_ms = f->cfg->idle_timeout * 1000;
+	char req[1536], ip[20];
 	uint32_t addr;
 	int rc, len, used;
 	size_t got = 0;
@@ -326,19 +441,20 @@ static int request(struct fetch *f, const struct url *u, struct http_resp *r,
 	rc = resolve(f, u, &addr);
 	if (rc < 0)
 		return rc;
-	inet_ntop(AF_INET, &addr, host, sizeof(host));
-	len = http_request_build(req, sizeof(req), u, u->host[0] ? NULL : host, 0);
+	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	snprintf(f->host, sizeof(f->host), "%s", u->host[0] ? u->host : ip);
+	len = http_request_build(req, sizeof(req), u, u->host[0] ? NULL : ip, f->done);
 	if (len < 0)
 		return len;
-	f->fd = tcp_connect(addr, u->port, tmo);
+	f->fd = tcp_connect(addr, u->port, f->cfg->connect_timeout * 1000);
 	if (f->fd < 0)
 		return f->fd;
-	rc = send_all(f->fd, req, (size_t)len, tmo);
+	rc = send_all(f->fd, req, (size_t)len, idle_ms);
 	if (rc < 0)
 		return rc;
 	http_resp_init(r);
 	while (!r->done) {
-		ssize_t n = recv_some(f->fd, iobuf, sizeof(iobuf), tmo);
+		ssize_t n = recv_some(f->fd, iobuf, sizeof(iobuf), idle_ms);
 
 		if (n <= 0)
 			return n < 0 ? (int)n : -ECONNRESET;
@@ -352,30 +468,92 @@ static int request(struct fetch *f, const struct url *u, struct http_resp *r,
 	return r->status;
 }
 
-static void close_fd(int *fd)
+/*
+ * A 206 answers our "Range: bytes=N-" only if it starts at N, runs to the
+ * end and names the total we know (or, size unknown, any total).
+ */
+static int check_partial(struct fetch *f, const struct http_resp *r, const char *url_text)
 {
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
+	if (f->done > 0 && r->has_range && r->range_first == f->done &&
+	    (r->range_total >= 0 || f->total < 0) &&
+	    (f->total < 0 || r->range_total == f->total) &&
+	    (r->range_total < 0 || r->range_last + 1 == (uint64_t)r->range_total) &&
+	    (r->chunked || r->content_length == (int64_t)(r->range_last - r->range_first + 1)))
+		return 0;
+	abandon(f);
+	log_err("%s: HTTP 206 with Content-Range %llu-%llu/%lld does not answer bytes=%llu-: "
+		"broken server or proxy", url_text, (unsigned long long)r->range_first,
+		(unsigned long long)r->range_last, (long long)r->range_total,
+		(unsigned long long)f->done);
+	return -EPROTO;
 }
 
-/* One URL, following redirects. Returns 0 or a negative errno (logged). */
-static int fetch_one(struct fetch *f, const char *url_text, unsigned tmo)
+/* The head said 200 or 206: settle the size, the start and the room. */
+static int accept_head(struct fetch *f, const struct http_resp *r, const char *url_text)
+{
+	int64_t total = r->content_length;
+	int rc;
+
+	if (r->status == 206) {
+		rc = check_partial(f, r, url_text);
+		if (rc < 0)
+			return rc;
+		total = r->range_total;
+		f->left = r->range_last - r->range_first + 1;
+		log_info("resuming at %llu MiB of %lld MiB from %s", MiB(f->done),
+			 (long long)MiB(total), f->host);
+	} else {
+		if (f->done > 0) {
+			log_info("%s ignored the Range request (HTTP 200): restarting from 0",
+				 f->host);
+			rc = restart(f);
+			if (rc < 0)
+				return rc;
+		}
+		f->left = (uint64_t)r->content_length;
+	}
+	if (!r->chunked && r->content_length < 0) {
+		abandon(f);
+		log_err("%s: the server sent neither Content-Length nor a chunked body: serve "
+			"the image as a plain file", url_text);
+		return -EPROTO;
+	}
+	f->chunked = r->chunked;
+	if (f->chunked)
+		chunked_init(&f->ck);
+	if (total < 0 && f->cfg->size)
+		total = (int64_t)f->cfg->size;	/* chunked: the size we were told */
+	if (f->cfg->size && total != (int64_t)f->cfg->size) {
+		abandon(f);
+		log_err("%s: server says %lld bytes but netinit.size is %llu: wrong file or "
+			"stale netinit.size", url_text, (long long)total,
+			(unsigned long long)f->cfg->size);
+		return -EMSGSIZE;
+	}
+	f->total = total;
+	if (total >= 0 && (uint64_t)total > f->room) {
+		rc = ensure_room(f, (uint64_t)total - f->done);
+		if (rc < 0)
+			return rc;
+		f->room = (uint64_t)total;
+	}
+	return 0;
+}
+
+/*
+ * One attempt at @u (updated through redirects): head, then body into the
+ * .part from f->done on. Returns 0 when the body is complete, or a
+ * negative errno (logged unless it is a drop the caller may resume).
+ */
+static int attempt(struct fetch *f, struct url *u, const char *url_text)
 {
 	static struct http_resp r;
-	struct url u, next;
+	struct url next;
 	size_t have = 0;
 	int rc, hops;
 
-	rc = url_parse(url_text, &u);
-	if (rc < 0) {
-		log_err("%s: not a usable http:// URL (%s): fix netinit.url", url_text,
-			rc == -EPROTONOSUPPORT ? "only http:// is supported" : strerror(-rc));
-		return rc;
-	}
 	for (hops = 0;; hops++) {
-		f->host = u.host[0] ? u.host : "next-server";
-		rc = request(f, &u, &r, &have, tmo);
+		rc = request(f, u, &r, &have);
 		if (rc < 0) {
 			log_err("%s: %s: check that the server is up and the address is right",
 				url_text, rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc));
@@ -383,97 +561,184 @@ static int fetch_one(struct fetch *f, const char *url_text, unsigned tmo)
 		}
 		if (rc < 300 || rc >= 400 || !r.location[0])
 			break;
-		close_fd(&f->fd);
-		if (hops == MAX_REDIRECTS || url_resolve(&u, r.location, &next) < 0) {
-			log_err("%s: too many or bad redirects (last: %s)", url_text, r.location);
+		abandon(f);
+		if (hops == MAX_REDIRECTS || url_resolve(u, r.location, &next) < 0) {
+			log_err("%s: too many or bad redirects (last: %s): point netinit.url at "
+				"the final location", url_text, r.location);
 			return -ELOOP;
 		}
 		log_debug("redirect %d to %s", rc, r.location);
-		u = next;
+		*u = next;
 	}
-	if (r.status != 200) {
-		log_err("%s: HTTP %d from %s: check the path on the server", url_text, r.status,
-			f->host);
-		return -ENOENT;
+	if (r.status != 200 && r.status != 206) {
+		abandon(f);
+		log_err("%s: HTTP %d from %s: %s", url_text, r.status, f->host,
+			r.status >= 500 ? "server error" : "check the path on the server");
+		return r.status >= 500 ? -EIO : -ENOENT;
 	}
-	if (r.content_length < 0 || r.chunked) {
-		log_err("%s: the server sent no Content-Length: serve the image as a plain file",
-			url_text);
-		return -EPROTO;
-	}
-	f->total = (uint64_t)r.content_length;
-	if (f->cfg->size && f->total != f->cfg->size) {
-		log_err("%s: server says %llu bytes but netinit.size is %llu: wrong file or "
-			"stale netinit.size", url_text, (unsigned long long)f->total,
-			(unsigned long long)f->cfg->size);
-		return -EMSGSIZE;
-	}
-	rc = ensure_room(f->cfg->dest, f->total);
+	rc = accept_head(f, &r, url_text);
 	if (rc < 0)
 		return rc;
-	f->out = open(f->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->out < 0) {
-		rc = -errno;
-		log_err("cannot create %s: %s", f->part, strerror(errno));
-		return rc;
+		f->out = open(f->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (f->out < 0) {
+			rc = -errno;
+			abandon(f);
+			log_err("cannot create %s: %s", f->part, strerror(-rc));
+			return rc;
+		}
 	}
-	f->done = 0;
-	sha256_init(&f->sha);
-	log_info("fetching %s (%llu MiB) into %s", url_text, MiB(f->total), f->cfg->dest);
-	rc = fetch_body(f, iobuf, have, tmo);
+	if (!f->done)
+		log_notice("fetching %s (%lld MiB) into %s", url_text,
+			   (long long)(f->total >= 0 ? (int64_t)MiB(f->total) : -1), f->cfg->dest);
+	rc = fetch_body(f, have);
+	progress_end(f);
+	if (rc == 0 && f->total >= 0 && f->done != (uint64_t)f->total) {
+		log_err("%s: body ended at %llu of %lld bytes", url_text,
+			(unsigned long long)f->done, (long long)f->total);
+		return -EMSGSIZE;
+	}
 	if (rc == 0)
-		return verify(f, url_text);
-	log_err("%s: download failed at %llu of %llu bytes: %s", url_text,
-		(unsigned long long)f->done, (unsigned long long)f->total,
-		rc == -ENOSPC ? "out of RAM for the image (boot with more memory)" :
-		strerror(-rc));
+		f->total = (int64_t)f->done;
 	return rc;
 }
 
-int fetch_image(const struct netinit_config *cfg, uint32_t next_server)
+/* The digest of what store() wrote against netinit.sha256, if given. */
+static int verify(struct fetch *f, const char *url_text)
 {
-	struct fetch f;
-	unsigned round, i, tmo = cfg->timeout * 1000;
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX];
+
+	if (!f->hashing)
+		return 0;
+	sha256_final(&f->sha, d);
+	sha256_hex(d, hex);
+	if (!f->cfg->sha256[0]) {
+		log_debug("%s: sha256 %s (no netinit.sha256 to check it against)", url_text, hex);
+		return 0;
+	}
+	if (strcmp(hex, f->cfg->sha256) != 0) {
+		log_err("%s: sha256 mismatch: expected %s, got %s: wrong image on the mirror, "
+			"or a stale netinit.sha256", url_text, f->cfg->sha256, hex);
+		return -EBADMSG;
+	}
+	log_info("sha256 verified");
+	return 0;
+}
+
+/* A drop mid-body (the server or the network, not the data) may be resumed. */
+static int droppable(int rc)
+{
+	return rc == -EPIPE || rc == -ETIMEDOUT || rc == -ECONNRESET || rc == -ECONNABORTED ||
+	       rc == -EHOSTUNREACH || rc == -ENETUNREACH || rc == -ENETDOWN;
+}
+
+/* One mirror: attempts, resuming after drops that made progress. */
+static int fetch_one(struct fetch *f, const char *url_text)
+{
+	uint64_t t0 = clock_ms(), start = f->done;
+	struct url u;
+	unsigned tries = 0;
+	char r[32];
+	int rc;
+
+	rc = url_parse(url_text, &u);
+	if (rc < 0) {
+		log_err("%s: not a usable http:// URL (%s): fix netinit.url", url_text,
+			rc == -EPROTONOSUPPORT ? "only http:// is supported" : strerror(-rc));
+		return rc;
+	}
+	for (;;) {
+		uint64_t before = f->done;
+
+		rc = attempt(f, &u, url_text);
+		abandon(f);
+		if (rc == 0)
+			break;
+		if (!droppable(rc) || f->done == before || ++tries > MAX_RESUMES) {
+			if (droppable(rc))
+				log_err("%s: download failed at %llu of %lld bytes: %s", url_text,
+					(unsigned long long)f->done, (long long)f->total,
+					strerror(-rc));
+			return rc;
+		}
+		f->resumes++;
+		log_info("%s: connection lost at %llu of %lld bytes (%s): resuming", url_text,
+			 (unsigned long long)f->done, (long long)f->total, strerror(-rc));
+	}
+	t0 = clock_ms() - t0;
+	rate_text(r, sizeof(r), f->done - start, t0);
+	log_notice("fetched %llu MiB from %s in %llu.%01llu s (%s), %u resumed",
+		   MiB(f->done), f->host, (unsigned long long)t0 / 1000,
+		   (unsigned long long)(t0 % 1000) / 100, r, f->resumes);
+	return verify(f, url_text);
+}
+
+/* Exponential backoff with jitter before round @round (1-based): 0.5-1.5 x 2^(round-1) s. */
+static void backoff(const struct netinit_config *cfg, unsigned round)
+{
+	unsigned base = round < 7 ? 1000u << (round - 1) : BACKOFF_MAX_MS, wait;
+
+	if (base > BACKOFF_MAX_MS)
+		base = BACKOFF_MAX_MS;
+	wait = base / 2 + clock_random() % base;
+	log_info("all mirrors failed, round %u of %u in %u.%01u s", round + 1, cfg->retries + 1,
+		 wait / 1000, wait % 1000 / 100);
+	clock_sleep_ms(wait);
+}
+
+int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned flags)
+{
+	static struct fetch f;
+	unsigned round, i;
 	int rc = -ENOENT;
 
 	memset(&f, 0, sizeof(f));
 	f.cfg = cfg;
 	f.next_server = next_server;
+	f.flags = flags;
 	f.fd = f.out = -1;
+	f.total = -1;
+	f.hashing = cfg->sha256[0] || cfg->debug;
+	sha256_init(&f.sha);
 	snprintf(f.part, sizeof(f.part), "%s.part", cfg->dest);
 	/* with netinit.size known, a machine too small is told before any connection */
 	if (cfg->size) {
-		rc = ensure_room(cfg->dest, cfg->size);
+		rc = ensure_room(&f, cfg->size);
 		if (rc < 0)
 			return rc;
+		f.room = cfg->size;
 	}
-	for (round = 0; round <= cfg->retries; round++) {
-		if (round) {
-			unsigned wait = round < 6 ? 1u << round : BACKOFF_MAX_S;
-
-			if (wait > BACKOFF_MAX_S)
-				wait = BACKOFF_MAX_S;
-			log_info("all mirrors failed, round %u of %u in %u s", round + 1,
-				 cfg->retries + 1, wait);
-			clock_sleep_ms(wait * 1000);
-		}
+	for (round = 0; round <= cfg->retries && rc != -ENOMEM; round++) {
+		if (round)
+			backoff(cfg, round);
 		for (i = 0; i < cfg->n_urls; i++) {
-			rc = fetch_one(&f, cfg->urls[i], tmo);
-			close_fd(&f.fd);
-			if (f.out >= 0) {
+			rc = fetch_one(&f, cfg->urls[i]);
+			if (rc == 0 && (flags & FETCH_CHECK_IMAGE))
+				rc = image_check(f.part);
+			if (rc == 0) {
 				close_fd(&f.out);
-				if (rc == 0)
-					rc = image_check(f.part);
-				if (rc == 0 && rename(f.part, cfg->dest) < 0)
-					rc = -errno;
-				if (rc < 0)
-					unlink(f.part);
+				if (rename(f.part, cfg->dest) == 0)
+					return 0;
+				rc = -errno;
+				log_err("cannot rename %s to %s: %s", f.part, cfg->dest,
+					strerror(-rc));
+				goto out;
 			}
-			if (rc == 0)
-				return 0;
 			if (rc == -ENOMEM)
-				return rc;	/* no mirror can fix a too-small machine */
+				break;	/* no mirror can fix a too-small machine */
+			/* a complete body that failed its checks is worth nothing */
+			if ((f.total >= 0 && f.done == (uint64_t)f.total) || rc == -EMSGSIZE)
+				restart(&f);
 		}
 	}
+out:
+	close_fd(&f.out);
+	unlink(f.part);
 	return rc;
+}
+
+int fetch_image(const struct netinit_config *cfg, uint32_t next_server)
+{
+	return fetch_run(cfg, next_server, FETCH_CHECK_IMAGE);
 }

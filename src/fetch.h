@@ -19,4 +19,14 @@
  */
 int fetch_image(const struct netinit_config *cfg, uint32_t next_server);
 
+#define FETCH_CHECK_IMAGE 1u	/* squashfs superblock check before the rename */
+
+/*
+ * fetch_image() is fetch_run(cfg, next_server, FETCH_CHECK_IMAGE); the host
+ * program build/host/netinit-fetch runs the same code without the image
+ * check for arbitrary files. Outside PID 1 the initramfs size limit is
+ * never touched.
+ */
+int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned flags);
+
 #endif

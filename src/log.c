@@ -65,6 +65,8 @@ void log_set(int debug, int quiet)
 	 * and the console shows our records through the kernel's echo: lift
 	 * the limit while netinit runs; log_restore() puts it back.
 	 */
+	if (getpid() != 1)	/* a host tool (netinit-fetch) leaves the kernel alone */
+		return;
 	fd = open(DEVKMSG_SYSCTL, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -123,6 +125,15 @@ void log_info(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_emit(6, !log_quiet, fmt, ap);
+	va_end(ap);
+}
+
+void log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(5, 1, fmt, ap);
 	va_end(ap);
 }
 

@@ -17,6 +17,8 @@ void log_restore(void);
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Progress a person follows: console unless quiet, kmsg always. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What a person must see even with quiet: start and end of the download. */
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with netinit.debug (kmsg and console). */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Console only, no newline added, for a progress line rewritten with '\r'. */

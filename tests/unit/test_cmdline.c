@@ -56,6 +56,8 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "size", c->size, c->size != 0);
 	add_num(out, size, "timeout", c->timeout, c->timeout != 60);
 	add_num(out, size, "retries", c->retries, c->retries != 3);
+	add_num(out, size, "connect_timeout", c->connect_timeout, c->connect_timeout != 10);
+	add_num(out, size, "idle_timeout", c->idle_timeout, c->idle_timeout != 20);
 	add_num(out, size, "onerror", c->onerror, c->onerror != ONERROR_DEFAULT);
 	add_num(out, size, "mode", c->mode, c->mode != MODE_AUTO);
 	if (c->cdroot)
@@ -114,6 +116,10 @@ static const struct {
 	  "netinit.onerror=shell netinit.timeout=86400 netinit.retries=100",
 	  "ip=10.0.2.15::10.0.2.2:255.255.255.0:box:eth0:off:10.0.2.3 timeout=86400 retries=100 "
 	  "onerror=1 mode=1" },
+	{ NULL, "netinit.connect_timeout=3 netinit.idle_timeout=86400 netinit.retries=2",
+	  "retries=2 connect_timeout=3 idle_timeout=86400" },
+	{ "netinit.idle_timeout=5\nnetinit.connect_timeout=1\n", "netinit.idle_timeout=7",
+	  "connect_timeout=1 idle_timeout=7" },
 	{ NULL, "netinit.mode=dracut netinit.onerror=reboot netinit.mode=auto",
 	  "onerror=2" },
 	/* quoting, as the kernel's next_arg() */
@@ -213,6 +219,12 @@ static const struct {
 	{ 0, "netinit.timeout=0", -EINVAL,
 	  "netinit.timeout: \"0\" is not 1..86400; give the network wait in seconds" },
 	{ 0, "netinit.timeout=86401", -EINVAL, NULL },
+	{ 0, "netinit.connect_timeout=0", -EINVAL,
+	  "netinit.connect_timeout: \"0\" is not 1..86400; give the HTTP connect wait in seconds" },
+	{ 0, "netinit.idle_timeout=5s", -EINVAL,
+	  "netinit.idle_timeout: \"5s\" is not 1..86400; give how many seconds without a byte "
+	  "end a download attempt" },
+	{ 0, "netinit.idle_timeout=86401", -EINVAL, NULL },
 	{ 0, "netinit.timeout=4294967297", -EINVAL, NULL },
 	{ 0, "netinit.timeout=10s", -EINVAL, NULL },
 	{ 0, "netinit.timeout", -EINVAL,

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netinit-fetch: the fetch stage (src/fetch.c, unchanged) as a host
+ * program, for tests against tests/fault/faultd.py and benchmarks against
+ * curl and wget. The options become netinit.* settings through
+ * cmdline_parse(), so they are checked exactly as on a kernel command line.
+ *
+ *   netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]
+ *                 [--timeout S] [--connect-timeout S] [--idle-timeout S]
+ *                 [--squashfs] [--quiet] [--debug]
+ *
+ * Exit status: 0 fetched (and verified when --sha256 is given), 1 the
+ * fetch failed (the reason is on stderr), 2 bad usage.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "fetch.h"
+#include "log.h"
+
+static const char usage[] =
+	"usage: netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]\n"
+	"       [--timeout S] [--connect-timeout S] [--idle-timeout S] [--squashfs]\n"
+	"       [--quiet] [--debug]\n"
+	"  URLs are mirrors tried in order (http:// only, IPv4 literals); FILE gets the\n"
+	"  image only when complete (FILE.part meanwhile). --timeout sets both timeouts;\n"
+	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n";
+
+static const struct opt {
+	const char *name;
+	const char *key;	/* netinit.* key it sets */
+} opts[] = {
+	{ "--sha256", "netinit.sha256" },
+	{ "--size", "netinit.size" },
+	{ "--retries", "netinit.retries" },
+	{ "--connect-timeout", "netinit.connect_timeout" },
+	{ "--idle-timeout", "netinit.idle_timeout" },
+};
+
+static int set(struct netinit_config *cfg, const char *key, const char *val)
+{
+	char line[CMDLINE_URL_MAX * CMDLINE_MAX_URLS + 64], err[512];
+	int n = snprintf(line, sizeof(line), "%s=%s\n", key, val);
+
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		fprintf(stderr, "netinit-fetch: %s: value too long\n", key);
+		return -1;
+	}
+	if (cmdline_parse(cfg, line, (size_t)n, 1, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netinit-fetch: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int url_append(char *list, size_t size, const char *url)
+{
+	size_t n = strlen(list);
+	int w = snprintf(list + n, size - n, "%s%s", n ? "," : "", url);
+
+	return w < 0 || (size_t)w >= size - n ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct netinit_config cfg;
+	static char urls[CMDLINE_URL_MAX * CMDLINE_MAX_URLS];
+	const char *out = NULL;
+	unsigned flags = 0;
+	int i, debug = 0;
+	size_t k;
+
+	cmdline_init(&cfg);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strcmp(a, opts[k].name) == 0)
+				break;
+		if (k < sizeof(opts) / sizeof(opts[0]) || !strcmp(a, "-o") ||
+		    !strcmp(a, "--timeout")) {
+			if (++i == argc) {
+				fprintf(stderr, "netinit-fetch: %s needs a value\n%s", a, usage);
+				return 2;
+			}
+		}
+		if (k < sizeof(opts) / sizeof(opts[0])) {
+			if (set(&cfg, opts[k].key, argv[i]) < 0)
+				return 2;
+		} else if (!strcmp(a, "--timeout")) {
+			if (set(&cfg, "netinit.connect_timeout", argv[i]) < 0 ||
+			    set(&cfg, "netinit.idle_timeout", argv[i]) < 0)
+				return 2;
+		} else if (!strcmp(a, "-o")) {
+			out = argv[i];
+		} else if (!strcmp(a, "--squashfs")) {
+			flags |= FETCH_CHECK_IMAGE;
+		} else if (!strcmp(a, "--quiet")) {
+			cfg.quiet = 1;
+		} else if (!strcmp(a, "--debug")) {
+			debug = 1;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "netinit-fetch: unknown option %s\n%s", a, usage);
+			return 2;
+		} else if (url_append(urls, sizeof(urls), a) < 0) {
+			fprintf(stderr, "netinit-fetch: too many or too long URLs\n");
+			return 2;
+		}
+	}
+	if (!urls[0] || !out) {
+		fprintf(stderr, "netinit-fetch: %s\n%s", urls[0] ? "no -o FILE" : "no URL", usage);
+		return 2;
+	}
+	if (set(&cfg, "netinit.url", urls) < 0)
+		return 2;
+	if (strlen(out) >= sizeof(cfg.dest) - 8) {
+		fprintf(stderr, "netinit-fetch: %s: path too long\n", out);
+		return 2;
+	}
+	strcpy(cfg.dest, out);
+	log_set(debug, cfg.quiet);
+	return fetch_run(&cfg, 0, flags) < 0 ? 1 : 0;
+}
