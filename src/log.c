@@ -106,7 +106,7 @@ static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
 	if (kmsg_fd >= 0)
 		(void)!write(kmsg_fd, buf, n);
 	/* the console gets the record without the "<N>" priority prefix */
-	if (kmsg_fd < 0 || (to_console && prio >= console_level))
+	if (to_console && (kmsg_fd < 0 || prio >= console_level))
 		(void)!write(console_fd, buf + 3, n - 3);
 }
 

@@ -29,6 +29,7 @@ add ?t=NAME to give each test its own.
                           chunk extension, a trailer); Range gives a chunked 206
   /chunked-drop50/FILE    chunked, dropped at 50% from byte 0
   /nolength/FILE          HTTP/1.0 body delimited by the close, no length
+  /slow/FILE              the file at about 2 MiB/s (progress lines)
 
 Usage: faultd.py DIR [PORT]  (PORT 0 or absent: a free one). Prints
 "faultd: port N" on stdout once listening, then one access line per request
@@ -43,7 +44,7 @@ import threading
 import time
 
 MODES = ("drop50", "norange-drop50", "stall", "404", "500-once", "wrongbytes",
-         "truncated", "redirect-loop", "chunked", "chunked-drop50", "nolength")
+         "truncated", "redirect-loop", "chunked", "chunked-drop50", "nolength", "slow")
 COUNTS = {}
 LOCK = threading.Lock()
 
@@ -143,12 +144,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 data[size // 2] ^= 0xff
                 self.wfile.write(bytes(data[start:]))
                 return
+            if mode == "slow":
+                return self.slow(f, start, size)
             if cut is None:
                 return self.send_bytes(f, start, size - start)
             if cut:
                 self.send_bytes(f, start, cut)
             if mode == "stall":
                 self.stall()
+
+    def slow(self, f, start, size):
+        """64 KiB every 1/32 s: about 2 MiB/s."""
+        pos = start
+        while pos < size:
+            n = min(65536, size - pos)
+            self.send_bytes(f, pos, n)
+            pos += n
+            time.sleep(1 / 32)
 
     def stall(self):
         """Silent, connection open, until the client gives up (or 120 s)."""

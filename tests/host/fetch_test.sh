@@ -101,6 +101,20 @@ run connect-refused-next 0 "Connection refused" "http://127.0.0.1:$dead/img" "$b
 	--sha256 "$sha"
 run missing 1 "HTTP 404" "$base/nothere"
 run names-refused 1 "host names are not supported yet" "http://mirror.invalid/img"
+# progress: at most 4 lines a second, with percent, MiB, rate, ETA, host;
+# with --quiet only the start and end lines
+run progress 0 "ETA" "$base/slow/img" --sha256 "$sha"
+lines=$(tr '\r' '\n' <"$tmp/log$n" | grep -c '% .* MiB .* MiB/s ETA [0-9]*s 127.0.0.1' || true)
+if [ "$lines" -lt 2 ] || [ "$lines" -gt $((4 * secs + 4)) ]; then
+	fail=$((fail + 1))
+	echo "FAIL progress: $lines progress lines in ${secs}s"
+fi
+run quiet 0 "fetched 3 MiB" "$base/slow/img" --sha256 "$sha" --quiet
+if [ "$(wc -l <"$tmp/log$n")" != 2 ] || grep -q ETA "$tmp/log$n"; then
+	fail=$((fail + 1))
+	echo "FAIL quiet: want only the start and end lines:"
+	cat "$tmp/log$n"
+fi
 grep -q 'ua=netinit/' "$tmp/faultd.log" || { fail=$((fail + 1)); echo "FAIL user-agent"; }
 echo "fetch host tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

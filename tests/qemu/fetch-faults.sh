@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# End-to-end fault matrix of the fetch stage: real netboots (iPXE ROM,
+# genkernel contract) whose image comes from tests/fault/faultd.py, which
+# breaks the download on purpose (see its header for the modes). Each boot
+# asserts on the guest console: the resume, restart or failover happened,
+# "sha256 verified" and the live root's marker; or, for mirrors that can
+# only fail, each one-line error, the halt and no handoff.
+# FAULT_CASES (default: all) picks cases by name. Prints a table and
+# "N passed, N failed".
+set -eu
+
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+pass=0
+fail=0
+table=""
+FAULTD_PID=
+
+faultd_stop() {
+	[ -z "$FAULTD_PID" ] || kill "$FAULTD_PID" 2>/dev/null || true
+	FAULTD_PID=
+}
+
+# faultd_start DIR: faultd serves DIR; HTTP_PORT (used by ipxe_boot) is its port.
+faultd_start() {
+	mkdir -p "$logs"
+	: >"$logs/faultd.log"
+	python3 "$top/tests/fault/faultd.py" "$1" >"$logs/faultd.port" 2>"$logs/faultd.log" &
+	FAULTD_PID=$!
+	i=0
+	until grep -q port "$logs/faultd.port" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "faultd did not start"
+		sleep 0.1
+	done
+	HTTP_PORT=$(sed -n 's/^faultd: port //p' "$logs/faultd.port")
+}
+
+# fault_boot NAME URLS EXTRA_ARGS: a genkernel boot fetching from URLS
+# (comma-separated paths on faultd); prints the seconds taken.
+fault_boot() {
+	urls=$(printf '%s' "$2" | sed 's|\([^,]*\)|http://10.0.2.100\1|g')
+	script="#!ipxe
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=$urls netinit.sha256=$sha $3
+initrd http://10.0.2.100/netinit-genkernel.igz
+boot"
+	ipxe_boot "fault-$1" 384 "$script"
+}
+
+# expect NAME good|bad TEXT...: the boot reached the live root (good) or
+# halted without handoff (bad), and its console holds every TEXT.
+expect() {
+	name=$1
+	kind=$2
+	secs=$3
+	shift 3
+	log="fault-$name"
+	ok=1
+	missing=""
+	for t in "$@"; do
+		log_has "$log" "$t" || { ok=0; missing="$missing [$t]"; }
+	done
+	log_has "$log" "Kernel panic" && { ok=0; missing="$missing [no panic]"; }
+	if [ "$kind" = good ]; then
+		for t in "sha256 verified" "$marker"; do
+			log_has "$log" "$t" || { ok=0; missing="$missing [$t]"; }
+		done
+	else
+		for t in "sha256 verified" "handing off" "$marker"; do
+			log_has "$log" "$t" && { ok=0; missing="$missing [not: $t]"; }
+		done
+		log_has "$log" "halting (netinit.onerror=halt)" || { ok=0; missing="$missing [halt]"; }
+	fi
+	if [ $ok = 1 ]; then
+		pass=$((pass + 1))
+		res=pass
+	else
+		fail=$((fail + 1))
+		res=FAIL
+		echo "--- $name failed: missing$missing; netinit lines of $logs/$log.log:" >&2
+		tr '\r' '\n' <"$logs/$log.log" | grep -a 'netinit' | tail -n 30 >&2
+	fi
+	table="$table$(printf '%-14s %-5s %4ss' "$name" "$res" "$secs")
+"
+}
+
+want() {
+	[ -z "${FAULT_CASES:-}" ] && return 0
+	case " $FAULT_CASES " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+img=/image.squashfs
+prepare
+sha=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
+size=$(stat -c %s "$lab/image.squashfs")
+half=$((size / 2))
+faultd_start "$www"
+trap faultd_stop EXIT INT TERM
+
+if want drop50; then
+	s=$(fault_boot drop50 "/drop50$img" "")
+	expect drop50 good "$s" "connection lost at $half of $size bytes (Broken pipe): resuming" \
+		"resuming at 4 MiB of 8 MiB" "1 resumed"
+fi
+if want norange; then
+	s=$(fault_boot norange "/norange-drop50$img?t=e2e" "")
+	expect norange good "$s" "connection lost at $half of $size bytes" \
+		"ignored the Range request (HTTP 200): restarting from 0"
+fi
+if want stall; then
+	s=$(fault_boot stall "/stall$img" "netinit.idle_timeout=3")
+	expect stall good "$s" "(Connection timed out): resuming" "resuming at 4 MiB of 8 MiB"
+fi
+if want mirrors; then
+	s=$(fault_boot mirrors "/404$img,/wrongbytes$img,/500-once$img?t=e2e" "netinit.retries=1")
+	expect mirrors good "$s" "/404$img: HTTP 404 from 10.0.2.100" \
+		"/wrongbytes$img: sha256 mismatch: expected $sha" \
+		"/500-once$img?t=e2e: HTTP 500 from 10.0.2.100: server error" \
+		"all mirrors failed, round 2 of 2"
+fi
+if want redirects; then
+	s=$(fault_boot redirects "/redir4$img" "")
+	expect redirects good "$s" "fetched 8 MiB from 10.0.2.100"
+fi
+if want chunked; then
+	s=$(fault_boot chunked "/chunked$img" "")
+	expect chunked good "$s" "fetching http://10.0.2.100/chunked$img (8 MiB)"
+fi
+if want bad-mirrors; then
+	s=$(fault_boot bad-mirrors "/redirect-loop$img,/truncated$img,/wrongbytes$img" \
+		"netinit.retries=0")
+	expect bad-mirrors bad "$s" \
+		"/redirect-loop$img: too many or bad redirects (last: /redirect-loop$img)" \
+		"/truncated$img: download failed at $half of $size bytes" \
+		"/wrongbytes$img: sha256 mismatch: expected $sha"
+fi
+printf 'fault          result time\n%s' "$table"
+echo "fetch faults e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
