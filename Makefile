@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e fuzz fuzz-replay netlab host host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults fuzz fuzz-replay netlab host host-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -113,7 +113,11 @@ e2e: $(BUILD)/netinit
 netlab: $(BUILD)/netinit
 	@sh tests/netlab/lab.sh
 
-check: deps all unit fuzz-replay host-test lint e2e netlab
+# The fetch stage's fault matrix (tests/fault/faultd.py), 7 boots, ~2 min.
+e2e-faults: $(BUILD)/netinit
+	@sh tests/qemu/fetch-faults.sh
+
+check: deps all unit fuzz-replay host-test lint e2e e2e-faults netlab
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.

@@ -588,9 +588,10 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 			return rc;
 		}
 	}
-	if (!f->done)
-		log_notice("fetching %s (%lld MiB) into %s", url_text,
-			   (long long)(f->total >= 0 ? (int64_t)MiB(f->total) : -1), f->cfg->dest);
+	if (!f->done && f->total >= 0)
+		log_notice("fetching %s (%llu MiB) into %s", url_text, MiB(f->total), f->cfg->dest);
+	else if (!f->done)
+		log_notice("fetching %s (size unknown, chunked) into %s", url_text, f->cfg->dest);
 	rc = fetch_body(f, have);
 	progress_end(f);
 	if (rc == 0 && f->total >= 0 && f->done != (uint64_t)f->total) {

@@ -112,8 +112,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "redirect-loop":
             self.head(302, [("Location", path), ("Content-Length", "0")])
             return
-        full = os.path.realpath(os.path.join(self.server.root, rel))
-        if not full.startswith(self.server.root + os.sep) or not os.path.isfile(full):
+        # no ".." segments; symlinks inside the directory are followed
+        full = os.path.join(self.server.root, rel)
+        if ".." in rel.split("/") or not os.path.isfile(full):
             return self.error(404)
         with open(full, "rb") as f:
             size = os.fstat(f.fileno()).st_size

@@ -93,6 +93,8 @@ want() {
 }
 
 img=/image.squashfs
+: "${QEMU_TIMEOUT:=120}"
+export QEMU_TIMEOUT
 prepare
 sha=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
 size=$(stat -c %s "$lab/image.squashfs")
@@ -127,7 +129,8 @@ if want redirects; then
 fi
 if want chunked; then
 	s=$(fault_boot chunked "/chunked$img" "")
-	expect chunked good "$s" "fetching http://10.0.2.100/chunked$img (8 MiB)"
+	expect chunked good "$s" "fetching http://10.0.2.100/chunked$img (size unknown, chunked)" \
+		"fetched 8 MiB from 10.0.2.100"
 fi
 if want bad-mirrors; then
 	s=$(fault_boot bad-mirrors "/redirect-loop$img,/truncated$img,/wrongbytes$img" \
