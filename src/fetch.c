@@ -190,12 +190,21 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static void progress_end(struct fetch *f)
+{
+	if (f->shown)
+		log_console("\n");
+	f->shown = 0;
+}
+
 /*
  * Drops the connection at once: a socket closed with unread data sends a
- * RST, so the server (and slirp under TCG) stops pushing the body.
+ * RST, so the server (and slirp under TCG) stops pushing the body. Ends
+ * the progress line, so the reason logged next starts a line of its own.
  */
 static void abandon(struct fetch *f)
 {
+	progress_end(f);
 	if (f->fd >= 0)
 		shutdown(f->fd, SHUT_RDWR);
 	close_fd(&f->fd);
@@ -299,13 +308,6 @@ static void progress(struct fetch *f)
 			    rate ? ((uint64_t)f->total - f->done) / rate : 0ULL, f->host);
 	else
 		log_console("\rnetinit: %llu MiB %s %s  ", MiB(f->done), r, f->host);
-}
-
-static void progress_end(struct fetch *f)
-{
-	if (f->shown)
-		log_console("\n");
-	f->shown = 0;
 }
 
 /* Back to byte 0: the .part emptied, the digest restarted. */

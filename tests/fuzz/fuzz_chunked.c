@@ -3,7 +3,8 @@
  * libFuzzer target for chunked_feed() (src/chunked.c): the input is a
  * chunked body as a server (distrusted) sends it. It is decoded whole,
  * split at two offsets derived from the data, and byte by byte; every way
- * must give the same data, the same end and the same bytes consumed. Also
+ * must give the same data (also before an error), the same end and, when
+ * done, the same bytes consumed (an error does not say where it was). Also
  * checks chunked.h's promises: spans lie inside the consumed bytes,
  * progress is made until done, errors are sticky, done consumes nothing
  * more, and the data is never longer than the input.
@@ -61,7 +62,7 @@ static void run(const uint8_t *in, size_t len, const size_t *cuts, size_t n, str
 			}
 		}
 	}
-	g->used = from;
+	g->used = g->rc == 0 ? from : 0;	/* an error does not say where it was */
 	if (g->out_len > len)
 		abort();
 	sha256_final(&s, g->digest);

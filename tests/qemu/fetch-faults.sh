@@ -38,15 +38,15 @@ faultd_start() {
 	HTTP_PORT=$(sed -n 's/^faultd: port //p' "$logs/faultd.port")
 }
 
-# fault_boot NAME URLS EXTRA_ARGS: a genkernel boot fetching from URLS
-# (comma-separated paths on faultd); prints the seconds taken.
+# fault_boot NAME URLS EXTRA_ARGS [MEM_MB]: a genkernel boot fetching from
+# URLS (comma-separated paths on faultd); prints the seconds taken.
 fault_boot() {
 	urls=$(printf '%s' "$2" | sed 's|\([^,]*\)|http://10.0.2.100\1|g')
 	script="#!ipxe
 kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=$urls netinit.sha256=$sha $3
 initrd http://10.0.2.100/netinit-genkernel.igz
 boot"
-	ipxe_boot "fault-$1" 384 "$script"
+	ipxe_boot "fault-$1" "${4:-384}" "$script"
 }
 
 # expect NAME good|bad TEXT...: the boot reached the live root (good) or
@@ -97,6 +97,8 @@ img=/image.squashfs
 export QEMU_TIMEOUT
 prepare
 sha=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
+cp "$lab/image.squashfs" "$www/big.squashfs"
+truncate -s 200M "$www/big.squashfs"
 size=$(stat -c %s "$lab/image.squashfs")
 half=$((size / 2))
 faultd_start "$www"
@@ -139,6 +141,18 @@ if want bad-mirrors; then
 		"/redirect-loop$img: too many or bad redirects (last: /redirect-loop$img)" \
 		"/truncated$img: download failed at $half of $size bytes" \
 		"/wrongbytes$img: sha256 mismatch: expected $sha"
+fi
+# Bigger than the guest's RAM, no netinit.size: refused after the head
+# (Content-Length) or as the bytes arrive (chunked), the connection dropped
+# with the body in flight, no handoff, no soft lockup.
+if want big; then
+	s=$(fault_boot big "/big.squashfs" "netinit.retries=0" 192)
+	expect big bad "$s" "image is 200 MiB but this machine has"
+fi
+if want big-chunked; then
+	s=$(fault_boot big-chunked "/chunked/big.squashfs" "netinit.retries=0" 192)
+	expect big-chunked bad "$s" "image of unknown size (chunked, no netinit.size): " \
+		"MiB of RAM left: boot with more RAM, or set netinit.size to refuse early"
 fi
 printf 'fault          result time\n%s' "$table"
 echo "fetch faults e2e: $pass passed, $fail failed"
