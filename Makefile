@@ -113,7 +113,7 @@ e2e: $(BUILD)/netinit
 netlab: $(BUILD)/netinit
 	@sh tests/netlab/lab.sh
 
-# The fetch stage's fault matrix (tests/fault/faultd.py), 7 boots, ~2 min.
+# The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
 
