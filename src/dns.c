@@ -25,29 +25,46 @@
 #define MAX_SERVERS   3
 #define FIRST_WAIT_MS 1000
 
-/* The nameserver lines of /etc/resolv.conf. Returns how many (0..MAX_SERVERS). */
-static int dns_servers(uint32_t *srv)
+/* If @line is "@key value...", the value's first word (terminated), else NULL. */
+static char *conf_value(char *line, const char *key)
 {
-	char buf[1024], *line, *next;
+	size_t k = strlen(key);
+
+	if (strncmp(line, key, k) || (line[k] != ' ' && line[k] != '\t'))
+		return NULL;
+	line += k;
+	line += strspn(line, " \t");
+	line[strcspn(line, " \t\r")] = '\0';
+	return line;
+}
+
+/*
+ * /etc/resolv.conf: the nameserver lines into @srv (returns how many,
+ * 0..MAX_SERVERS) and the first search/domain word into @dom (if given).
+ */
+static int dns_conf(uint32_t *srv, char *dom, size_t dsize)
+{
+	char buf[1024], *line, *next, *v;
 	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC), n = 0;
 	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
 	if (fd >= 0)
 		close(fd);
+	if (dom)
+		dom[0] = '\0';
 	if (len <= 0)
 		return 0;
 	buf[len] = '\0';
-	for (line = buf; line && n < MAX_SERVERS; line = next) {
+	for (line = buf; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
-			continue;
-		line += 11;
-		line += strspn(line, " \t");
-		line[strcspn(line, " \t\r")] = '\0';
-		if (url_ipv4_literal(line, &srv[n]) == 0)
+		if ((v = conf_value(line, "nameserver")) && n < MAX_SERVERS &&
+		    url_ipv4_literal(v, &srv[n]) == 0)
 			n++;
+		if (dom && !dom[0] && ((v = conf_value(line, "search")) ||
+				       (v = conf_value(line, "domain"))) && strlen(v) < dsize)
+			memcpy(dom, v, strlen(v) + 1);
 	}
 	return n;
 }
@@ -108,15 +125,21 @@ out:
 int dns_resolve(const char *name, uint32_t *addr_be, unsigned timeout_ms)
 {
 	uint32_t srv[MAX_SERVERS];
+	char dom[128], fq[DNS_NAME_MAX + 2];
 	uint64_t deadline = clock_ms() + timeout_ms, now;
 	unsigned wait = FIRST_WAIT_MS;
 	int n, i, rc = -ETIMEDOUT, answered = 0;
 
 	if (url_ipv4_literal(name, addr_be) == 0)
 		return 0;
-	n = dns_servers(srv);
+	n = dns_conf(srv, dom, sizeof(dom));
 	if (!n)
 		return -EDESTADDRREQ;
+	/* a single label ("mirror") lives in the lease's domain */
+	if (!strchr(name, '.') && dom[0] && strlen(name) + 1 + strlen(dom) <= DNS_NAME_MAX) {
+		snprintf(fq, sizeof(fq), "%s.%s", name, dom);
+		name = fq;
+	}
 	while ((now = clock_ms()) < deadline) {
 		int failed = 0;
 
@@ -141,7 +164,7 @@ int dns_resolve(const char *name, uint32_t *addr_be, unsigned timeout_ms)
 void dns_explain(int rc, char *buf, size_t size)
 {
 	uint32_t srv[MAX_SERVERS];
-	int n = dns_servers(srv), i;
+	int n = dns_conf(srv, NULL, 0), i;
 	size_t len;
 	const char *what = rc == -ENOENT ? "no such name (NXDOMAIN)" :
 		rc == -ENODATA ? "the name has no IPv4 address (A record)" :

@@ -16,7 +16,8 @@
 /*
  * Resolves @name to an IPv4 address (network order) in @addr_be, asking
  * the servers in turn, each round with a longer wait (1 s, 2 s, 4 s...),
- * within @timeout_ms in all. An IPv4 literal is returned as is. Returns 0,
+ * within @timeout_ms in all. An IPv4 literal is returned as is; a name
+ * without a dot gets the resolv.conf search/domain appended. Returns 0,
  * -ENOENT (NXDOMAIN), -ENODATA (the name has no A record), -EINVAL (not a
  * valid host name), -EDESTADDRREQ (no nameserver known), -EAGAIN (every
  * server answered SERVFAIL or REFUSED in a round), -ETIMEDOUT, or another

@@ -8,7 +8,8 @@
 #   proxy    one dnsmasq gives addresses only, a second one in proxy mode
 #            (examples/dnsmasq/proxy.conf, own namespace) gives iPXE its script
 #   two-nic  two NICs, only the second reaches a DHCP server
-#   bootif   two NICs on the DHCP network, BOOTIF= names the second
+#   bootif   two NICs on the DHCP network, BOOTIF= names the second; the
+#            URL's host is one label, completed with the lease's domain
 #   static   ip=client::gw:mask with no DHCP server at all
 #   static-dns  static ip= with <dns0> and a host-name URL (DNS-only dnsmasq)
 #   dns      netinit.url by host name (a CNAME) resolved through dnsmasq,
@@ -215,10 +216,12 @@ case_two_nic() {
 case_bootif() {
 	plug ninet-tap0 ninet-br0
 	plug ninet-tap1 ninet-br0
-	dnsmasq_run bootif --conf-file="$examples/full.conf"
-	qemu_run bootif 01 "$(base_args "netinit.url=http://$srv/image.squashfs BOOTIF=01-$(echo "$mac1" | tr : -)")"
+	dnsmasq_run bootif --conf-file="$examples/full.conf" --log-queries
+	# and a one-label host name, completed with the lease's domain (option 15)
+	qemu_run bootif 01 "$(base_args "netinit.url=http://mirror/image.squashfs BOOTIF=01-$(echo "$mac1" | tr : -)")"
 	ok=1
 	booted bootif || ok=0
+	grep -q "query\[A\] mirror.lab.example" "$logs/netlab-bootif.dnsmasq.log" || ok=0
 	grep -q "DHCPACK(ninet-br0) 10.33.0.1[0-9][0-9] $mac1" "$logs/netlab-bootif.dnsmasq.log" || ok=0
 	grep -q "$mac0" "$logs/netlab-bootif.dnsmasq.log" && ok=0
 	record bootif "$ok"
