@@ -155,8 +155,8 @@ static int static_up(const struct netif *nif, const struct ipconf *ic, uint32_t 
 	return 0;
 }
 
-static int dhcp_up(const struct netinit_config *cfg, const struct netif *nifs, int n,
-		   uint32_t *next_server)
+static int dhcp_up(const struct netinit_config *cfg, const struct ipconf *ic,
+		   const struct netif *nifs, int n, uint32_t *next_server)
 {
 	struct dhcp_msg lease;
 	struct in_addr a;
@@ -173,15 +173,18 @@ static int dhcp_up(const struct netinit_config *cfg, const struct netif *nifs, i
 		return rc;
 	}
 	i = rc;
+	if (!lease.hostname[0])	/* ip=::::<host>::dhcp names us if the server does not */
+		memcpy(lease.hostname, ic->host, sizeof(lease.hostname));
 	rc = dhcp_apply(&nifs[i], &lease);
 	if (rc < 0) {
 		log_err("%s: cannot configure the lease: %s", nifs[i].name, strerror(-rc));
 		return rc;
 	}
 	a.s_addr = lease.yiaddr;
-	log_info("%s: bound to %s in %llu ms (lease %u s%s)", nifs[i].name, inet_ntoa(a),
+	log_info("%s: bound to %s in %llu ms (lease %u s%s%s%s)", nifs[i].name, inet_ntoa(a),
 		 (unsigned long long)(clock_ms() - t0), (unsigned)lease.lease_time,
-		 lease.n_routes ? ", classless routes" : "");
+		 lease.n_routes ? ", classless routes" : "",
+		 lease.hostname[0] ? ", host " : "", lease.hostname);
 	*next_server = lease.siaddr ? lease.siaddr : lease.server_id;
 	return i;
 }
@@ -228,7 +231,7 @@ int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 	if (ic.mode == IPCONF_STATIC)
 		rc = static_up(&up[0], &ic, next_server);	/* kernel: the first device */
 	else
-		rc = dhcp_up(cfg, up, n, next_server);
+		rc = dhcp_up(cfg, &ic, up, n, next_server);
 	if (rc >= 0)
 		others_down(all, n_all, up[rc].name);
 	return rc < 0 ? rc : 0;

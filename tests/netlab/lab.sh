@@ -284,7 +284,8 @@ case_nak() {
 		>"$logs/netlab-nak.dhcpd.log" 2>&1 &
 	pids="$pids $!"
 	sleep 0.5
-	qemu_run nak 0 "$(base_args "netinit.url=http://$srv/image.squashfs")"
+	# the server sends no host name: ip=<host> with DHCP names the machine
+	qemu_run nak 0 "$(base_args "netinit.url=http://$srv/image.squashfs ip=::::labbox::dhcp")"
 	ok=1
 	booted nak || ok=0
 	log_has netlab-nak "NAK" || ok=0
@@ -293,6 +294,7 @@ case_nak() {
 	# after the NAK, back to DISCOVER (a second OFFER), not the same REQUEST again
 	[ "$(grep -c "sent OFFER" "$logs/netlab-nak.dhcpd.log")" = 2 ] || ok=0
 	log_has netlab-nak "bound to 10.33.0.77" || ok=0
+	log_has netlab-nak "(lease 3600 s, host labbox)" || ok=0
 	record nak "$ok"
 }
 
