@@ -16,6 +16,8 @@ add ?t=NAME to give each test its own.
   /stall/FILE             a request from byte 0 gets half of the body, then
                           nothing (the connection stays open, silent, for
                           up to 120 s); ranged requests are fine
+  /badrange-drop50/FILE   as drop50, but ranged requests get a 206 whose
+                          Content-Range starts at 0 (not what was asked)
   /404/FILE               404 Not Found
   /500-once/FILE          500 for the first request, then the file
   /wrongbytes/FILE        the file with one byte in the middle changed (same
@@ -43,7 +45,7 @@ import sys
 import threading
 import time
 
-MODES = ("drop50", "norange-drop50", "stall", "404", "500-once", "wrongbytes",
+MODES = ("drop50", "badrange-drop50", "norange-drop50", "stall", "404", "500-once", "wrongbytes",
          "truncated", "redirect-loop", "chunked", "chunked-drop50", "nolength", "slow")
 COUNTS = {}
 LOCK = threading.Lock()
@@ -128,8 +130,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if mode == "norange-drop50":
                 start = None
             cut = None  # bytes of the body sent before the fault
-            if start is None and mode in ("drop50", "stall"):
+            if start is None and mode in ("drop50", "badrange-drop50", "stall"):
                 cut = size // 2
+            if start is not None and mode == "badrange-drop50":
+                start = 0
             if mode == "norange-drop50" and first_time(self.path):
                 cut = size // 2
             if mode == "truncated":

@@ -75,6 +75,10 @@ bad=0000000000000000000000000000000000000000000000000000000000000000
 run plain 0 "sha256 verified" "$base/img" --sha256 "$sha"
 run plain-wrong-sha 1 "sha256 mismatch: expected $bad, got $sha" "$base/img" --sha256 "$bad"
 run drop50-resume 0 "resuming at 1 MiB of 3 MiB" "$base/drop50/img" --sha256 "$sha"
+run badrange-refused 1 "HTTP 206 with Content-Range 0-3145732/3145733 does not answer bytes=1572866-" \
+	"$base/badrange-drop50/img" --sha256 "$sha"
+run badrange-next-mirror 0 "resuming at 1 MiB of 3 MiB from 127.0.0.1" \
+	"$base/badrange-drop50/img" "$base/img" --sha256 "$sha"
 run norange-restart 0 "ignored the Range request (HTTP 200): restarting from 0" \
 	"$base/norange-drop50/img?t=1" --sha256 "$sha"
 run stall-resume 0 "(Connection timed out): resuming" "$base/stall/img" --sha256 "$sha" \
