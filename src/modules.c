@@ -440,7 +440,8 @@ static int coldplug_run(struct coldplug *c, uint64_t start, int *passes)
 		total += n;
 		if (n == 0 && prev_n == 0 && (*passes == 1 || c->devices == prev_devices))
 			break;
-		if (*passes == MOD_PASSES_MAX || clock_ms() - start > MODULES_COLDPLUG_MS) {
+		if (*passes == MOD_PASSES_MAX ||
+		    (n == 0 && clock_ms() - start > MODULES_COLDPLUG_MS)) {
 			log_info("coldplug: devices still changing after %d passes, going on",
 				 *passes);
 			break;

@@ -30,7 +30,9 @@ int modules_load(const char *name);
  * (virtio0 -> virtio_net). Waits 20 ms after a pass that loaded modules;
  * stops after a pass that loads nothing when the pass before loaded nothing
  * either (a confirming pass 100 ms later) and the device count held, or
- * after MODULES_COLDPLUG_MS. A module that fails is logged and not retried
+ * once MODULES_COLDPLUG_MS have passed and the last pass loaded nothing
+ * (devices churning). A pass that loaded modules always earns another (up
+ * to 16 passes): on a loaded host one pass can take seconds. A module that fails is logged and not retried
  * (ENODEV, a driver without its hardware, only in debug). Returns the number
  * of modules loaded, -ENOENT if this kernel has no modules.alias/modules.dep
  * in the initramfs (logged as info: a monolithic kernel needs none), or
