@@ -43,13 +43,20 @@ table=""
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces and tap devices)"
 [ -c /dev/net/tun ] || die "needs /dev/net/tun for tap devices (modprobe tun)"
 
+# Ends everything this script started inside its namespaces (servers run
+# through "ip netns exec" in a subshell, so $! alone would miss them).
 cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null || true
 	done
 	pids=""
-	ip netns del "$ns" 2>/dev/null || true
-	ip netns del "$nsp" 2>/dev/null || true
+	for n in "$ns" "$nsp"; do
+		if [ -e "/run/netns/$n" ]; then
+			# shellcheck disable=SC2046
+			kill $(ip netns pids "$n") 2>/dev/null || true
+		fi
+		ip netns del "$n" 2>/dev/null || true
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
