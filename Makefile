@@ -107,6 +107,7 @@ lint:
 	shellcheck -x gen_initramfs.sh tests/lab/*.sh tests/qemu/*.sh tests/unit/*.sh tests/netlab/*.sh tests/host/*.sh bench/*.sh .ci/run
 
 e2e: $(BUILD)/netinit
+	@sh tests/qemu/modules-proof.sh
 	@sh tests/qemu/run-all.sh
 
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
