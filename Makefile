@@ -109,6 +109,7 @@ lint:
 e2e: $(BUILD)/netinit
 	@sh tests/qemu/modules-proof.sh
 	@sh tests/qemu/run-all.sh
+	@sh tests/qemu/preconfigured.sh
 
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
 netlab: $(BUILD)/netinit
