@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Lab tool: boots KERNEL + INITRD directly in QEMU (TCG, no firmware, no
-# network) with "APPEND console=ttyS0 panic=-1", serial to a log file under
+# network) with "APPEND console=ttyS0 no_timer_check panic=-1", serial to a log file under
 # build/lab/logs/, and succeeds only if the log holds the live root's
 # marker from PID 1: "NETINIT-LIVE-OK pid=1".
 # Prints the log path and the boot time in seconds.
@@ -15,7 +15,7 @@ usage() {
 usage: $0 KERNEL INITRD "APPEND" [MEM_MB]
   KERNEL   e.g. build/lab/kernel/vmlinuz
   INITRD   e.g. build/lab/genkernel-combined.igz (tests/lab/combine.sh)
-  APPEND   kernel command line; console=ttyS0 panic=-1 are added
+  APPEND   kernel command line; console=ttyS0 no_timer_check panic=-1 are added
   MEM_MB   guest RAM (default 512)
 env: QEMU_TIMEOUT=120 QEMU_LOG=build/lab/logs/... QEMU_NIC=none QEMU_ARGS=
 exit: 0 when the log holds 'NETINIT-LIVE-OK pid=1', 1 otherwise
@@ -76,7 +76,7 @@ timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
 	-accel tcg -m "$mem" -smp 1 -nographic -no-reboot \
 	-monitor none -serial "file:$log" -nic "$nic" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "$append console=ttyS0 panic=-1" \
+	-append "$append console=ttyS0 no_timer_check panic=-1" \
 	${QEMU_ARGS-} </dev/null || rc=$?
 t1=$(uptime_s)
 secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')

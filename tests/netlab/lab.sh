@@ -134,7 +134,7 @@ qemu_run() {
 }
 
 base_args() {
-	echo "console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs" \
+	echo "console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs" \
 		"netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1) $1"
 }
 

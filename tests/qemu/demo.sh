@@ -19,7 +19,7 @@ mkdir -p "$lab/tftp-demo"
 cat >"$lab/tftp-demo/boot.ipxe" <<IPXE
 #!ipxe
 echo netinit demo: loading kernel and initrd over HTTP
-kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt root=live:/image.squashfs.img rd.live.overlay.overlayfs=1 netinit.url=http://10.0.2.100/image.squashfs
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt root=live:/image.squashfs.img rd.live.overlay.overlayfs=1 netinit.url=http://10.0.2.100/image.squashfs
 initrd http://10.0.2.100/netinit-dracut.igz
 boot
 IPXE

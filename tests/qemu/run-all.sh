@@ -48,7 +48,7 @@ boot_case() {
 		args="root=live:/image.squashfs.img rd.live.overlay.overlayfs=1"
 		dest=/image.squashfs.img
 	fi
-	base="console=ttyS0 panic=-1 netinit.onerror=halt"
+	base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
 	url="netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)"
 	case "$mode" in
 	fetch)
@@ -91,7 +91,7 @@ boot" ;;
 bad_url_case() {
 	name=genkernel-badurl
 	script="#!ipxe
-kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/missing.squashfs netinit.retries=0
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/missing.squashfs netinit.retries=0
 initrd http://10.0.2.100/netinit-genkernel.igz
 boot"
 	secs=$(ipxe_boot "$name" 512 "$script")
@@ -111,7 +111,7 @@ bad_sha_case() {
 	wrong=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 	right=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)
 	script="#!ipxe
-kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$wrong netinit.retries=0
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$wrong netinit.retries=0
 initrd http://10.0.2.100/netinit-genkernel.igz
 boot"
 	secs=$(ipxe_boot "$name" 512 "$script")
@@ -131,7 +131,7 @@ bad_sha_combined_case() {
 	name=genkernel-badsha-combined
 	wrong=0000000000000000000000000000000000000000000000000000000000000000
 	script="#!ipxe
-kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.sha256=$wrong
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.sha256=$wrong
 initrd http://10.0.2.100/combined-genkernel.igz
 boot"
 	secs=$(ipxe_boot "$name" 512 "$script")
@@ -159,7 +159,7 @@ big_case() {
 	size=
 	[ "$mem" -ge 320 ] || size="netinit.size=209715200"
 	script="#!ipxe
-kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/big.squashfs netinit.retries=0 $size
+kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.url=http://10.0.2.100/big.squashfs netinit.retries=0 $size
 initrd http://10.0.2.100/netinit-genkernel.igz
 boot"
 	before=$(grep -c 'GET /big.squashfs' "$logs/http.log" || true)
