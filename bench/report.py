@@ -12,6 +12,10 @@ rows = list(csv.DictReader(open(csv_path)))
 
 meta = {r["metric"]: (r["value"], r["note"]) for r in rows if r["section"] == "meta"}
 ram = {}
+why = {}
+for r in rows:
+    if r["section"] == "ram" and r["metric"] == "fail_why":
+        why[(r["case"], int(r["param"]))] = r["note"]
 for r in rows:
     if r["section"] == "ram" and r["metric"] == "min_mib":
         ram[(r["case"], int(r["param"]))] = (int(r["value"]) if r["value"] else None, r["note"])
@@ -58,6 +62,7 @@ w("")
 # --- 1. minimum RAM
 labels = [
     ("netinit-genkernel", "netinit fetch, genkernel contract (no `root=`: tmpfs, netinit raises its cap)"),
+    ("netinit-genkernel-ramfs", "netinit fetch, genkernel contract, `root=` given (ramfs)"),
     ("netinit-dracut", "netinit fetch, dracut dmsquash-live (`root=live:`: ramfs)"),
     ("netinit-standalone", "netinit fetch, standalone (no `root=`: tmpfs)"),
     ("bbwget-ramfs", "busybox udhcpc + wget into the rootfs, `root=` given (ramfs, uncapped)"),
@@ -73,14 +78,15 @@ w("6.1), same image, same nginx. A boot passes when the live root's `/sbin/init`
 w("`NETINIT-LIVE-OK pid=1`. Both ends of each bisection are booted: \"fails at\" is a")
 w("measured failure 16 MiB below the minimum.")
 w("")
-w("| how the image gets into RAM | min RAM (MiB) | fails at | vs netinit genkernel |")
-w("|---|---:|---:|---:|")
+w("| how the image gets into RAM | min RAM (MiB) | fails at | vs netinit genkernel | what happens 16 MiB lower |")
+w("|---|---:|---:|---:|---|")
 base = ram.get(("netinit-genkernel", main_size), (None, ""))[0]
 for key, text in labels:
     v, note = ram.get((key, main_size), (None, "not measured"))
     fails = note.replace("fails at ", "") if note.startswith("fails at") else note
     rel = ("%+d MiB" % (v - base)) if v and base else ""
-    w("| %s | %s | %s | %s |" % (text, v if v else "n/a", fails, rel))
+    w("| %s | %s | %s | %s | %s |" % (text, v if v else "n/a", fails, rel,
+                                      why.get((key, main_size), "").replace("|", "/")))
 w("")
 if any(c == k for (c, _) in ram for k, _ in labels):
     w("![minimum RAM, %d MiB image](ram-min.png)" % main_size)
@@ -139,15 +145,19 @@ w("")
 tools = [("dd", "dd tmpfs -> tmpfs (copy ceiling)"), ("netinit-fetch", "build/host/netinit-fetch"),
          ("curl", "curl"), ("wget", "wget")]
 hv = {}
-w("| tool | median wall (s) | MiB/s | of ceiling | CPU s per GiB (median) | vs curl (speed) | vs curl (CPU) |")
-w("|---|---:|---:|---:|---:|---:|---:|")
 for t, _ in tools:
     wall, cpu = samples("host", t, "wall_s"), samples("host", t, "cpu_s")
     if wall:
         hv[t] = (med(wall), 1024 / med(wall), med(cpu))
+if not hv:
+    w("not measured in this run")
+    w("")
 ceil = hv.get("dd", (None, None, None))[1]
 curl = hv.get("curl")
-for t, text in tools:
+if hv:
+    w("| tool | median wall (s) | MiB/s | of ceiling | CPU s per GiB (median) | vs curl (speed) | vs curl (CPU) |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+for t, text in tools if hv else []:
     if t not in hv:
         missing = [r["note"] for r in rows if r["section"] == "host" and r["case"] == t
                    and r["metric"] == "missing"]
@@ -226,7 +236,7 @@ w("## Targets")
 w("")
 floor = ram.get(("bbwget-ramfs", main_size), (None,))[0]
 nets = [(k, ram.get((k, main_size), (None,))[0]) for k in
-        ("netinit-genkernel", "netinit-dracut", "netinit-standalone")]
+        ("netinit-genkernel", "netinit-genkernel-ramfs", "netinit-dracut", "netinit-standalone")]
 if floor and all(v for _, v in nets):
     worst = max(v for _, v in nets)
     ok = worst <= floor
@@ -281,7 +291,7 @@ def gnuplot(script):
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
 
 tmp = tempfile.mkdtemp(prefix="nibench-plot-")
-short = {"netinit-genkernel": "netinit\\ngenkernel", "netinit-dracut": "netinit\\ndracut",
+short = {"netinit-genkernel": "netinit\\ngenkernel", "netinit-genkernel-ramfs": "netinit\\ngenkernel ramfs", "netinit-dracut": "netinit\\ndracut",
          "netinit-standalone": "netinit\\nstandalone", "bbwget-ramfs": "busybox wget\\nramfs",
          "bbwget-tmpfs": "busybox wget\\ntmpfs", "combined-ramfs": "combined\\nramfs",
          "appended-ramfs": "iPXE-appended\\nramfs", "combined-tmpfs": "combined\\ntmpfs"}

@@ -126,6 +126,8 @@ ipxe_script() {
 		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
 	netinit-genkernel) printf '%s\n' "#!ipxe" "$k $gk $fetch" \
 		"initrd http://10.0.2.100/netinit-genkernel.igz" boot ;;
+	netinit-genkernel-ramfs) printf '%s\n' "#!ipxe" "$k $gk root=/dev/ram0 $fetch" \
+		"initrd http://10.0.2.100/netinit-genkernel.igz" boot ;;
 	netinit-dracut) printf '%s\n' "#!ipxe" \
 		"$k root=live:/image.squashfs.img rd.live.overlay.overlayfs=1 $fetch" \
 		"initrd http://10.0.2.100/netinit-dracut.igz" boot ;;
@@ -144,7 +146,13 @@ limit_for() {
 # try CASE SIZE MEM: one boot; 0 if it reached the live root.
 try() {
 	bench_boot "ram-$1-$2-$3" "$3" "$(ipxe_script "$1" "$2")" "$(limit_for "$2")"
-	row boot "$1" "$2" "m$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s"
+	detail=
+	if [ "$BOOT_WHY" = netinit-error ]; then
+		# netinit's own reason: the line before "boot failed"
+		detail=$(tr -d '\r' <"$logs/ram-$1-$2-$3.log" | grep -a 'netinit: ' |
+			grep -aB1 'boot failed' | head -n 1 | sed 's/^\[[^]]*\] //')
+	fi
+	row boot "$1" "$2" "m$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s${detail:+ $detail}"
 	say "  $1 image $2 MiB, -m $3: $BOOT_RESULT ($BOOT_WHY, ${BOOT_SECS} s)"
 	[ "$BOOT_RESULT" = pass ]
 }
@@ -192,33 +200,36 @@ bisect() {
 		fi
 	done
 	row ram "$c" "$n" min_mib "$hi" "fails at $lo"
+	row ram "$c" "$n" fail_why "$lo" "$(grep "^boot,$c,$n,m$lo," "$tmp_csv" | tail -n 1 | cut -d, -f5-6 | tr , " ")"
 	say "$c, $n MiB image: needs $hi MiB (fails at $lo)"
 }
 
-# Guesses from development runs (bench/results.md history); wrong ones
-# only cost boots, bisect() widens them.
+# Guesses from a development run on this lab (2026-11-24): each pair is
+# [measured failure, measured minimum], so an unchanged tree needs two
+# boots a row; a changed one costs more boots, as bisect() widens.
 ram_section() {
 	say "minimum RAM, $MAIN_SIZE MiB image"
-	bisect netinit-genkernel "$MAIN_SIZE" 448 480
-	bisect netinit-dracut "$MAIN_SIZE" 448 512
-	bisect netinit-standalone "$MAIN_SIZE" 432 480
-	bisect bbwget-ramfs "$MAIN_SIZE" 432 480
-	bisect bbwget-tmpfs "$MAIN_SIZE" 768 832
-	bisect combined-ramfs "$MAIN_SIZE" 816 864
-	bisect appended-ramfs "$MAIN_SIZE" 816 880
-	bisect combined-tmpfs "$MAIN_SIZE" 1152 1280
+	bisect netinit-genkernel "$MAIN_SIZE" 480 496
+	bisect netinit-genkernel-ramfs "$MAIN_SIZE" 480 496
+	bisect netinit-dracut "$MAIN_SIZE" 512 528
+	bisect netinit-standalone "$MAIN_SIZE" 480 496
+	bisect bbwget-ramfs "$MAIN_SIZE" 448 464
+	bisect bbwget-tmpfs "$MAIN_SIZE" 816 832
+	bisect combined-ramfs "$MAIN_SIZE" 848 864
+	bisect appended-ramfs "$MAIN_SIZE" 848 864
+	bisect combined-tmpfs "$MAIN_SIZE" 1216 1232
 }
 
 curve_section() {
 	for n in $CURVE_SIZES; do
 		say "curve: $n MiB image"
 		case "$n" in
-		64) bisect netinit-genkernel 64 128 160; bisect combined-ramfs 64 192 240 ;;
-		128) bisect netinit-genkernel 128 176 224; bisect combined-ramfs 128 304 352 ;;
-		256) bisect netinit-genkernel 256 304 352; bisect combined-ramfs 256 560 608 ;;
-		512) bisect netinit-genkernel 512 560 608; bisect combined-ramfs 512 1072 1136 ;;
-		*) bisect netinit-genkernel "$n" $((n + 32)) $((n + 128))
-		   bisect combined-ramfs "$n" $((2 * n)) $((2 * n + 160)) ;;
+		64) bisect netinit-genkernel 64 160 176; bisect combined-ramfs 64 208 224 ;;
+		128) bisect netinit-genkernel 128 224 240; bisect combined-ramfs 128 336 352 ;;
+		256) bisect netinit-genkernel 256 352 368; bisect combined-ramfs 256 592 608 ;;
+		512) bisect netinit-genkernel 512 624 640; bisect combined-ramfs 512 1104 1120 ;;
+		*) bisect netinit-genkernel "$n" $((n + 96)) $((n + 128))
+		   bisect combined-ramfs "$n" $((2 * n + 64)) $((2 * n + 128)) ;;
 		esac
 	done
 }
@@ -332,7 +343,7 @@ host_section() {
 			dd) set -- dd if="$HOST_DIR/src.bin" of="$HOST_DIR/dst.bin" bs=1M status=none ;;
 			curl) set -- curl -sS -o "$HOST_DIR/dst.bin" "$url" ;;
 			wget) set -- wget -q -O "$HOST_DIR/dst.bin" "$url" ;;
-			netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" ;;
+			netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
 			esac
 			r=$(python3 "$top/bench/timeit.py" "$@" 2>"$logs/host-$t-$i.err") ||
 				die "host: $t failed: $(tail -n 3 "$logs/host-$t-$i.err")"
