@@ -227,7 +227,7 @@ curve_section() {
 		64) bisect netinit-genkernel 64 160 176; bisect combined-ramfs 64 208 224 ;;
 		128) bisect netinit-genkernel 128 224 240; bisect combined-ramfs 128 336 352 ;;
 		256) bisect netinit-genkernel 256 352 368; bisect combined-ramfs 256 592 608 ;;
-		512) bisect netinit-genkernel 512 624 640; bisect combined-ramfs 512 1104 1120 ;;
+		512) bisect netinit-genkernel 512 624 640; bisect combined-ramfs 512 1152 1168 ;;
 		*) bisect netinit-genkernel "$n" $((n + 96)) $((n + 128))
 		   bisect combined-ramfs "$n" $((2 * n + 64)) $((2 * n + 128)) ;;
 		esac
