@@ -8,6 +8,21 @@ import csv, os, statistics, subprocess, sys, tempfile
 from collections import defaultdict
 
 csv_path, out = sys.argv[1], sys.argv[2]
+logdir = sys.argv[3] if len(sys.argv) > 3 else None
+
+def oom_lines(name):
+    """The kernel's OOM lines of boot log NAME (who invoked it, no killable process)."""
+    if not logdir or not os.path.exists(os.path.join(logdir, name)):
+        return ""
+    got = []
+    for line in open(os.path.join(logdir, name), errors="replace"):
+        line = line.strip().replace("\r", "")
+        if "invoked oom-killer" in line or "Out of memory" in line:
+            text = line.split("] ", 1)[-1]
+            text = text.split(":")[0] if "invoked oom-killer" in text else text
+            if text not in got:
+                got.append(text)
+    return "; ".join("`%s`" % g for g in got)
 rows = list(csv.DictReader(open(csv_path)))
 
 meta = {r["metric"]: (r["value"], r["note"]) for r in rows if r["section"] == "meta"}
@@ -31,6 +46,26 @@ def samples(section, case, metric):
 
 def med(v):
     return statistics.median(v) if v else None
+
+WHY = {"oom-kill": "OOM killer", "panic": "kernel panic",
+       "unpack": "kernel: Initramfs unpacking failed",
+       "wget-error": "busybox wget fails (No space left on device)",
+       "genkernel-error": "genkernel stand-in gives up", "ipxe-error": "iPXE error",
+       "dracut-emergency": "dracut emergency shell", "no-marker": "powered off, no marker"}
+
+def explain(note):
+    """ "fail netinit-error 11.5s netinit: image is ..." -> readable text """
+    parts = note.split(" ", 3)
+    if len(parts) < 3:
+        return note
+    res, what, secs = parts[0], parts[1], parts[2]
+    if res == "timeout":
+        return "no outcome within the %s limit" % what.replace("limit-", "")
+    if what == "netinit-error" and len(parts) == 4:
+        text = "netinit refuses before the download: " + parts[3].replace("netinit: ", "", 1)
+    else:
+        text = WHY.get(what, what)
+    return ("%s (after %s)" % (text, secs.replace("s", " s"))).replace("|", "/")
 
 def fmt(x, spec=".1f"):
     return "n/a" if x is None else format(x, spec)
@@ -86,10 +121,20 @@ for key, text in labels:
     fails = note.replace("fails at ", "") if note.startswith("fails at") else note
     rel = ("%+d MiB" % (v - base)) if v and base else ""
     w("| %s | %s | %s | %s | %s |" % (text, v if v else "n/a", fails, rel,
-                                      why.get((key, main_size), "").replace("|", "/")))
+                                      explain(why.get((key, main_size), ""))))
 w("")
 if any(c == k for (c, _) in ram for k, _ in labels):
     w("![minimum RAM, %d MiB image](ram-min.png)" % main_size)
+    w("")
+refused = [k for k, _ in labels if k.startswith("netinit") and
+           "netinit-error" in why.get((k, main_size), "")]
+if refused:
+    w("With this image, where netinit fails 16 MiB below its minimum, it is netinit's own check that")
+    w("refuses, before the first byte: free RAM must hold the image plus a reserve")
+    w("(`RAM_RESERVE`, 32 MiB, in src/fetch.c). busybox wget has no such check; it")
+    w("writes until the OOM killer stops it. So that check sets netinit's minimum here;")
+    w("whether the download itself would fit lower was not measured. (The RAM figure")
+    w("in netinit's hint counts the kernel's MemTotal, which is below QEMU's `-m`.)")
     w("")
 
 # --- curve
@@ -99,16 +144,35 @@ w("")
 w("combined.igz with `root=` (ramfs: its best case) against netinit fetch with the")
 w("genkernel contract (no `root=`).")
 w("")
-w("| image (MiB) | combined.igz (MiB) | netinit fetch (MiB) | saved |")
-w("|---:|---:|---:|---:|")
+w("| image (MiB) | combined.igz (MiB) | netinit fetch (MiB) | saved | netinit 16 MiB lower |")
+w("|---:|---:|---:|---:|---|")
 curve = []
 for s in sizes:
     c = ram.get(("combined-ramfs", s), (None,))[0]
     n = ram.get(("netinit-genkernel", s), (None,))[0]
     curve.append((s, c, n))
-    w("| %d | %s | %s | %s |" % (s, c or "n/a", n or "n/a",
-                                 ("%d MiB" % (c - n)) if c and n else ""))
+    nw = why.get(("netinit-genkernel", s), "")
+    w("| %d | %s | %s | %s | %s |" % (s, c or "n/a", n or "n/a",
+                                      ("%d MiB" % (c - n)) if c and n else "",
+                                      "refused by netinit's check" if "netinit-error" in nw
+                                      else explain(nw)))
 w("")
+# A netinit boot that fails must end in netinit's own error, never in the
+# kernel's OOM killer or a panic: list every boot of this run that did not.
+bad = [r for r in rows if r["section"] == "boot" and r["case"].startswith("netinit")
+       and r["value"] != "pass" and "netinit-error" not in r["note"]]
+if bad:
+    w("**netinit boots in this run that did not end in netinit's own clear error**:")
+    w("netinit's free-RAM check let the boot go on, then the guest ran out of memory")
+    w("(kernel OOM killer; \"Out of memory and no killable processes\" means only PID 1")
+    w("was left and the kernel panics next). The kernel's lines from each log:")
+    w("")
+    for r in bad:
+        name = "ram-%s-%s-%s.log" % (r["case"], r["param"], r["metric"][1:])
+        w("- %s, %s MiB image, `-m %s`: %s%s (build/bench/logs/%s)" % (
+            r["case"], r["param"], r["metric"][1:], explain(r["value"] + " " + r["note"]),
+            (": " + oom_lines(name)) if oom_lines(name) else "", name))
+    w("")
 if curve:
     w("![minimum RAM against image size](ram-curve.png)")
     w("")
@@ -301,7 +365,8 @@ if bars:
     with open(os.path.join(tmp, "bars.dat"), "w") as f:
         for i, (lab, v) in enumerate(bars):
             f.write('%d "%s" %d\n' % (i, lab, v))
-    gnuplot('''set terminal pngcairo size 1000,520 font "sans,10"
+    gnuplot('''set terminal pngcairo size 1000,560 font "sans,10"
+set bmargin 4
 set output "%s"
 set title "Minimum RAM to reach the live root, %d MiB image (QEMU -m, 16 MiB steps)"
 set ylabel "MiB"

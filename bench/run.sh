@@ -151,6 +151,11 @@ try() {
 		# netinit's own reason: the line before "boot failed"
 		detail=$(tr -d '\r' <"$logs/ram-$1-$2-$3.log" | grep -a 'netinit: ' |
 			grep -aB1 'boot failed' | head -n 1 | sed 's/^\[[^]]*\] //')
+	elif [ "$BOOT_WHY" = oom-kill ]; then
+		# who ran out: the kernel's OOM lines
+		detail=$(tr -d '\r' <"$logs/ram-$1-$2-$3.log" |
+			grep -aE 'invoked oom-killer|Out of memory' | sed 's/^.*\] //' |
+			cut -c1-80 | tr '\n' ';' | sed 's/;$//')
 	fi
 	row boot "$1" "$2" "m$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s${detail:+ $detail}"
 	say "  $1 image $2 MiB, -m $3: $BOOT_RESULT ($BOOT_WHY, ${BOOT_SECS} s)"
@@ -404,5 +409,5 @@ row meta run 0 seconds "$(($(date +%s) - start))" "load at end $(cut -d' ' -f1-3
 	cat "$tmp_csv"
 } >"$csv"
 say "raw data in $csv; writing the report"
-python3 "$top/bench/report.py" "$csv" "$outdir"
+python3 "$top/bench/report.py" "$csv" "$outdir" "$logs"
 say "done in $(($(date +%s) - start)) s"
