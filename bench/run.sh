@@ -107,7 +107,7 @@ ipxe_script() {
 	img="image-$2.squashfs"
 	sha=$(cat "$bdir/image-$2.sha256")
 	bytes=$(stat -c %s "$bdir/$img")
-	k="kernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=halt"
+	k="kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
 	gk="cdroot loop=/image.squashfs"
 	fetch="netinit.url=http://10.0.2.100/$img netinit.sha256=$sha netinit.size=$bytes"
 	case "$1" in
