@@ -76,6 +76,7 @@ unit: $(UNIT_BINS) $(BUILD)/netinit
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; \
 	echo "== tests/unit/gen_initramfs_test.sh"; sh tests/lab/kernel.sh && \
 	sh tests/unit/gen_initramfs_test.sh || fail=1; \
+	echo "== tests/unit/rootclean_test.sh"; sh tests/unit/rootclean_test.sh || fail=1; \
 	exit $$fail
 
 $(BUILD)/host/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
@@ -110,6 +111,7 @@ e2e: $(BUILD)/netinit
 	@sh tests/qemu/modules-proof.sh
 	@sh tests/qemu/run-all.sh
 	@sh tests/qemu/preconfigured.sh
+	@sh tests/qemu/handoff.sh
 
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
 netlab: $(BUILD)/netinit

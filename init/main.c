@@ -30,14 +30,25 @@
 
 static struct netinit_config cfg;
 
+/* Mounted already if netinit runs again (after the shell) or after another /init. */
+static int mounted(const char *dir)
+{
+	struct stat d, r;
+
+	return stat(dir, &d) == 0 && stat("/", &r) == 0 && d.st_dev != r.st_dev;
+}
+
 static void early_mounts(void)
 {
 	mkdir("/proc", 0755);
 	mkdir("/sys", 0755);
 	mkdir("/dev", 0755);
-	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+	if (!mounted("/proc"))
+		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (!mounted("/sys"))
+		mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (!mounted("/dev"))
+		mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 }
 
 /* Reads @path into @buf (NUL-terminated). Returns the length or -errno. */
@@ -105,14 +116,17 @@ static int image_present(void)
 	return 1;
 }
 
+static char **main_argv, **main_envp;
+
+/* The initrd's shell; when it exits, netinit runs again from the start. */
 static void run_shell(void)
 {
 	static char *const sh_argv[] = { "/bin/sh", NULL };
 	pid_t pid;
 	int status;
 
-	log_err("starting /bin/sh: fix the problem, then 'exec /init' to retry "
-		"(or 'reboot -f')");
+	log_err("starting /bin/sh: fix the problem (netinit reads /etc/netinit.conf "
+		"again), then 'exit' to retry the boot, or 'reboot -f'");
 	pid = fork();
 	if (pid == 0) {
 		setsid();
@@ -121,6 +135,9 @@ static void run_shell(void)
 	}
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	log_info("shell exited: retrying the boot");
+	execve("/init", main_argv, main_envp);
+	log_err("cannot run /init again: %s", strerror(errno));
 }
 
 /* After a fatal error: what netinit.onerror says. Never returns. */
@@ -162,6 +179,8 @@ int main(int argc, char **argv, char **envp)
 	uint64_t t0 = clock_ms();
 
 	(void)argc;
+	main_argv = argv;
+	main_envp = envp;
 	early_mounts();
 	log_open();
 	log_info("netinit " NETINIT_VERSION " starting");
@@ -179,6 +198,7 @@ int main(int argc, char **argv, char **envp)
 				"image.squashfs to the kernel command line", cfg.dest);
 			fatal();
 		}
+		handoff_net_snapshot();
 		if (net_up(&cfg, &next_server) < 0 || fetch_image(&cfg, next_server) < 0)
 			fatal();
 	}

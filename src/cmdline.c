@@ -222,6 +222,63 @@ static int set_debug(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
+/* 0|1 flags; a bare key means 1 (netinit.keepnet, rd.live.ram). */
+static int set_flag(struct arg *a, int *out)
+{
+	if (!a->has_val || (a->vlen == 1 && a->val[0] == '1'))
+		*out = 1;
+	else if (a->vlen == 1 && a->val[0] == '0')
+		*out = 0;
+	else
+		return fail(a, -EINVAL, "is not 0 or 1; give 0 or 1");
+	return 0;
+}
+
+static int set_keepnet(struct netinit_config *cfg, struct arg *a)
+{
+	return set_flag(a, &cfg->keepnet);
+}
+
+/* dracut's getargbool: anything but 0, no, off counts as set; never an error. */
+static int set_live_ram(struct netinit_config *cfg, struct arg *a)
+{
+	static const char *const off[] = { "0", "no", "off", NULL };
+	unsigned i;
+
+	cfg->live_ram = !a->has_val || parse_choice(a, off, &i) < 0;
+	return 0;
+}
+
+static int set_docache(struct netinit_config *cfg, struct arg *a)
+{
+	(void)a;
+	cfg->docache = 1;
+	return 0;
+}
+
+static int set_rootinit(struct netinit_config *cfg, struct arg *a)
+{
+	if (a->vlen && a->val[0] != '/')
+		return fail(a, -EINVAL, "is not an absolute path; give the live root's init "
+			    "as /PATH");
+	return copy_value(a, cfg->rootinit, sizeof(cfg->rootinit));
+}
+
+/* tmpfs size=: digits with an optional k, m, g or % suffix, nothing else. */
+static int set_overlay_size(struct netinit_config *cfg, struct arg *a)
+{
+	size_t i, n = a->vlen;
+
+	if (n && memchr("kKmMgG%", a->val[n - 1], 7))
+		n--;
+	for (i = 0; i < n && a->val[i] >= '0' && a->val[i] <= '9'; i++)
+		;
+	if (n == 0 || i < n || n > 12)
+		return fail(a, -EINVAL, "is not a tmpfs size; give bytes with an optional "
+			    "k, m, g or % suffix (512m, 50%)");
+	return copy_value(a, cfg->overlay_size, sizeof(cfg->overlay_size));
+}
+
 static int set_onerror(struct netinit_config *cfg, struct arg *a)
 {
 	static const char *const names[] = { "shell", "reboot", "halt", NULL };
@@ -339,6 +396,11 @@ static const struct cmdline_key {
 	{ "netinit.connect_timeout", set_connect_timeout, 0, 0 },
 	{ "netinit.idle_timeout", set_idle_timeout, 0, 0 },
 	{ "netinit.debug", set_debug, 0, 0 },
+	{ "netinit.keepnet", set_keepnet, 0, 0 },
+	{ "netinit.rootinit", set_rootinit, 0, 0 },
+	{ "netinit.overlay.size", set_overlay_size, 0, 0 },
+	{ "docache", set_docache, 0, 0 },
+	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },
 	{ "root", set_root, 0, 0 },
 	{ "cdroot", set_cdroot, 0, 0 },

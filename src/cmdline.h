@@ -47,6 +47,11 @@ struct netinit_config {
 	unsigned idle_timeout;			/* netinit.idle_timeout= seconds (default 20) */
 	enum cmdline_onerror onerror;
 	enum cmdline_mode mode;
+	char rootinit[CMDLINE_PATH_MAX];	/* netinit.rootinit= ("" = /sbin/init) */
+	char overlay_size[16];			/* netinit.overlay.size= tmpfs size= value */
+	int keepnet;				/* netinit.keepnet=1: NIC keeps its lease */
+	int docache;				/* genkernel "docache" (a second copy) */
+	int live_ram;				/* dracut rd.live.ram (a second copy) */
 	int cdroot;				/* genkernel "cdroot" flag present */
 	int has_root;				/* any root= present (rootfs is ramfs, not tmpfs) */
 	int debug;				/* netinit.debug */

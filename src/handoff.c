@@ -14,14 +14,18 @@
 #include <linux/loop.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "handoff.h"
 #include "log.h"
 #include "modules.h"
+#include "netif.h"
+#include "rootclean.h"
 
 #ifndef LOOP_CONFIGURE
 #define LOOP_CONFIGURE 0x4C0A
@@ -35,18 +39,134 @@ struct loop_config {
 
 #define NEWROOT "/newroot"
 
+static const char *const mode_names[] = { "auto", "genkernel", "dracut", "standalone" };
+
+/* What the initrd holds: genkernel's and dracut's own files. */
+static const char *const gk_marks[] = { "/etc/initrd.defaults", "/etc/initrd.scripts",
+					"/linuxrc", NULL };
+static const char *const dr_marks[] = { "/usr/lib/dracut", "/lib/dracut",
+					"/usr/lib/dracut-lib.sh", "/lib/dracut-lib.sh", NULL };
+
+static const char *first_present(const char *const *p)
+{
+	for (; *p; p++)
+		if (access(*p, F_OK) == 0)
+			return *p;
+	return NULL;
+}
+
+/*
+ * auto: no original init means standalone; else the initrd's own files
+ * decide (they are what will run), the command line when the initrd has no
+ * marker (or both kinds), dracut when neither says anything.
+ */
 enum cmdline_mode handoff_mode(const struct netinit_config *cfg, const char **init)
 {
+	const char *gk = first_present(gk_marks), *dr = first_present(dr_marks);
+	enum cmdline_mode cmd = MODE_AUTO, ird = MODE_AUTO, m;
+
 	*init = cfg->init[0] ? cfg->init : HANDOFF_DEFAULT_INIT;
 	if (cfg->mode != MODE_AUTO)
 		return cfg->mode;
-	if (access(*init, X_OK) != 0)
+	if (access(*init, X_OK) != 0) {
+		log_info("mode auto: standalone (no %s to hand off to)", *init);
 		return MODE_STANDALONE;
+	}
 	if (cfg->root_live[0])
-		return MODE_DRACUT;
-	if (cfg->cdroot || cfg->loop[0])
-		return MODE_GENKERNEL;
-	return MODE_DRACUT;	/* an original init with no genkernel hints */
+		cmd = MODE_DRACUT;
+	else if (cfg->cdroot && cfg->loop[0])
+		cmd = MODE_GENKERNEL;
+	if (gk && !dr)
+		ird = MODE_GENKERNEL;
+	else if (dr && !gk)
+		ird = MODE_DRACUT;
+	m = ird ? ird : cmd ? cmd : MODE_DRACUT;
+	log_info("mode auto: %s (command line: %s; initrd: %s)", mode_names[m],
+		 cmd == MODE_DRACUT ? "root=live:" : cmd ? "cdroot loop=" : "no hint",
+		 ird == MODE_GENKERNEL ? gk : ird ? dr : "no marker");
+	if (cmd && ird && cmd != ird)
+		log_err("the command line is for %s but the initrd is %s's: the next stage "
+			"may not find the image; fix the kernel command line",
+			mode_names[cmd], mode_names[ird]);
+	return m;
+}
+
+/* Which interfaces were up / addressed before netinit touched them (ifindex < 64). */
+static uint64_t net_up, net_addr;
+static int net_noted;
+
+static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
+{
+	int rc, fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+	rc = ioctl(fd, req, ifr) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+void handoff_net_snapshot(void)
+{
+	struct netif all[NETIF_MAX];
+	struct ifreq ifr;
+	int i, n = netif_list(all, NETIF_MAX);
+
+	for (i = 0; i < n; i++) {
+		if (all[i].index >= 64)
+			continue;
+		memset(&ifr, 0, sizeof(ifr));
+		if (if_ioctl(all[i].name, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP))
+			net_up |= 1ULL << all[i].index;
+		if (netif_has_ipv4(all[i].name) == 1)
+			net_addr |= 1ULL << all[i].index;
+	}
+	net_noted = 1;
+}
+
+/*
+ * netinit.keepnet=0: what netinit configured goes: the address (its routes
+ * go with it) and the link, so the next stage finds the NIC as firmware
+ * left it and no lease is held that nobody renews.
+ */
+static void net_restore(const struct netinit_config *cfg)
+{
+	struct netif all[NETIF_MAX];
+	struct ifreq ifr;
+	int i, n;
+
+	if (!net_noted || cfg->keepnet)
+		return;
+	n = netif_list(all, NETIF_MAX);
+	for (i = 0; i < n; i++) {
+		uint64_t bit = all[i].index < 64 ? 1ULL << all[i].index : 0;
+
+		if (!bit || (net_up & net_addr & bit))
+			continue;
+		if (!(net_addr & bit) && netif_has_ipv4(all[i].name) == 1) {
+			memset(&ifr, 0, sizeof(ifr));
+			ifr.ifr_addr.sa_family = AF_INET;	/* 0.0.0.0 deletes it */
+			if_ioctl(all[i].name, SIOCSIFADDR, &ifr);
+		}
+		if (!(net_up & bit))
+			netif_set_up(all[i].name, 0);
+		log_info("%s: put back as found: no address, link %s (netinit.keepnet=1 "
+			 "keeps the lease)", all[i].name, net_up & bit ? "up" : "down");
+	}
+}
+
+/* genkernel's docache and dracut's rd.live.ram copy the image once more. */
+static void warn_second_copy(const struct netinit_config *cfg)
+{
+	struct stat st;
+	unsigned long long mib = stat(cfg->dest, &st) == 0 ? (unsigned long long)st.st_size >> 20 : 0;
+
+	if (cfg->docache || cfg->live_ram)
+		log_err("warning: %s copies the image a second time into RAM (%llu MiB more); "
+			"netinit already holds it in RAM: drop %s from the command line",
+			cfg->docache ? "docache" : "rd.live.ram", mib,
+			cfg->docache ? "docache" : "rd.live.ram");
 }
 
 static void console_stdio(void)
@@ -137,7 +257,7 @@ static int do_mount(const char *src, const char *dst, const char *type,
 /* loop + squashfs + overlay on NEWROOT. */
 static int standalone_mount(const struct netinit_config *cfg)
 {
-	char dev[32];
+	char dev[32], opts[48];
 	int rc, lfd;
 
 	modules_load("loop");
@@ -152,8 +272,10 @@ static int standalone_mount(const struct netinit_config *cfg)
 	mkdir("/run/netinit", 0755);
 	rc = do_mount(dev, "/run/netinit/ro", "squashfs", MS_RDONLY, NULL);
 	close(lfd);
+	snprintf(opts, sizeof(opts), "mode=0755%s%s", cfg->overlay_size[0] ? ",size=" : "",
+		 cfg->overlay_size);
 	if (!rc)
-		rc = do_mount("tmpfs", "/run/netinit/rw", "tmpfs", 0, "mode=0755");
+		rc = do_mount("tmpfs", "/run/netinit/rw", "tmpfs", 0, opts);
 	if (rc)
 		return rc;
 	mkdir("/run/netinit/rw/upper", 0755);
@@ -163,11 +285,26 @@ static int standalone_mount(const struct netinit_config *cfg)
 			"workdir=/run/netinit/rw/work");
 }
 
-static int standalone(const struct netinit_config *cfg, char **envp)
+/*
+ * Empties the initramfs (run-init's checks: ramfs/tmpfs only, never across
+ * a mount point: NEWROOT is one). The image goes too: the loop device holds
+ * its inode, so its pages stay, once, until the squashfs is unmounted.
+ */
+static void empty_initramfs(void)
 {
-	static char *const init_argv[] = { "/sbin/init", NULL };
+	struct rootclean rc;
+
+	if (rootclean_empty("/", &rc) == 0)
+		log_info("initramfs emptied: %lu entries, %llu KiB freed, %lu mount points "
+			 "kept", rc.removed, rc.bytes >> 10, rc.skipped);
+}
+
+static int standalone(const struct netinit_config *cfg, char **argv, char **envp)
+{
 	static const char *const moves[] = { "/dev", "/proc", "/sys", "/run" };
-	char target[64];
+	static char *init_argv[16];
+	const char *rootinit = cfg->rootinit[0] ? cfg->rootinit : "/sbin/init";
+	char target[CMDLINE_PATH_MAX + 16];
 	unsigned i;
 	int rc;
 
@@ -177,35 +314,44 @@ static int standalone(const struct netinit_config *cfg, char **envp)
 		rc = standalone_mount(cfg);
 	if (rc)
 		return rc;
-	if (access(NEWROOT "/sbin/init", X_OK) != 0) {
-		log_err("%s holds no /sbin/init: is it a root filesystem image?", cfg->dest);
+	snprintf(target, sizeof(target), NEWROOT "%s", rootinit);
+	if (access(target, X_OK) != 0) {
+		log_err("%s holds no executable %s: is it a root filesystem image? (or set "
+			"netinit.rootinit=)", cfg->dest, rootinit);
 		return -ENOENT;
 	}
+	net_restore(cfg);
 	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
 		snprintf(target, sizeof(target), NEWROOT "%s", moves[i]);
 		rc = do_mount(moves[i], target, NULL, MS_MOVE, NULL);
 		if (rc)
 			return rc;
 	}
+	empty_initramfs();
 	if (chdir(NEWROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
 	    chroot(".") < 0 || chdir("/") < 0) {
 		log_err("switch to the new root failed: %s", strerror(errno));
 		return -errno;
 	}
-	log_info("switching root to %s, running /sbin/init", cfg->dest);
-	return exec_next("/sbin/init", (char **)init_argv, envp);
+	/* the kernel's leftover arguments (single, emergency) go to the new init */
+	init_argv[0] = (char *)rootinit;
+	for (i = 1; argv[i] && i < sizeof(init_argv) / sizeof(init_argv[0]) - 1; i++)
+		init_argv[i] = argv[i];
+	log_info("switched root to %s, running %s", cfg->dest, rootinit);
+	return exec_next(rootinit, init_argv, envp);
 }
 
 int handoff(const struct netinit_config *cfg, char **argv, char **envp)
 {
-	static const char *const names[] = { "auto", "genkernel", "dracut", "standalone" };
 	const char *init;
 	enum cmdline_mode mode = handoff_mode(cfg, &init);
 
-	log_info("handing off: mode %s%s%s", names[mode],
+	warn_second_copy(cfg);
+	log_info("handing off: mode %s%s%s", mode_names[mode],
 		 mode == MODE_STANDALONE ? "" : ", exec ",
 		 mode == MODE_STANDALONE ? "" : init);
 	if (mode == MODE_STANDALONE)
-		return standalone(cfg, envp);
+		return standalone(cfg, argv, envp);
+	net_restore(cfg);
 	return exec_next(init, argv, envp);
 }

@@ -11,8 +11,11 @@
 
 #define HANDOFF_DEFAULT_INIT "/init.orig"
 
-/* Which mode auto resolves to, and the next-stage init for exec modes. */
+/* Which mode auto resolves to (logged with why), and the next-stage init for exec modes. */
 enum cmdline_mode handoff_mode(const struct netinit_config *cfg, const char **init);
+
+/* Notes the NICs' state before the network comes up, for netinit.keepnet=0. */
+void handoff_net_snapshot(void);
 
 /* Hands off; returns only on failure (negative errno, already logged). */
 int handoff(const struct netinit_config *cfg, char **argv, char **envp);

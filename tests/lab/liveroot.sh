@@ -109,6 +109,19 @@ PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 [ -r /proc/self/stat ] || mount -t proc proc /proc
 [ -c /dev/console ] || mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# What the live system inherited: RAM held by tmpfs (the image, when it
+# sits on the initramfs; tests check it is there once) and the NICs' state.
+[ -d /sys/class/net ] || mount -t sysfs sysfs /sys 2>/dev/null
+echo "NETINIT-LIVE-MEM $(grep -E '^(Shmem|MemAvailable):' /proc/meminfo | tr -s ' \n' '  ')" >/dev/console
+for n in /sys/class/net/*; do
+	i=${n##*/}
+	[ "$i" = lo ] && continue
+	a=$(ip -4 -o addr show dev "$i" 2>/dev/null | awk '{ printf "%s%s", s, $4; s = "," }')
+	r=$(ip -4 route show dev "$i" 2>/dev/null | grep -c .)
+	echo "NETINIT-LIVE-NET $i flags=$(cat "$n/flags") addr=${a:-none} routes=$r" >/dev/console
+done
+grep netinit /proc/mounts | sed 's/^/NETINIT-LIVE-MOUNT /' >/dev/console
+echo "NETINIT-LIVE-INIT $0" >/dev/console
 msg="NETINIT-LIVE-OK pid=$$"
 echo "$msg" >/dev/console 2>/dev/null
 # stdout too, unless it already is the console (no duplicate line).
@@ -119,6 +132,8 @@ sync
 poweroff -f
 EOF
 chmod 0755 "$tree/sbin/init"
+# a second name for it, for netinit.rootinit= tests
+ln -s init "$tree/sbin/init.alt"
 
 # Deterministic, incompressible padding: Mersenne Twister with a fixed
 # seed, written in 1 MiB blocks.

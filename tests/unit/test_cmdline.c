@@ -60,6 +60,14 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "idle_timeout", c->idle_timeout, c->idle_timeout != 20);
 	add_num(out, size, "onerror", c->onerror, c->onerror != ONERROR_DEFAULT);
 	add_num(out, size, "mode", c->mode, c->mode != MODE_AUTO);
+	add_str(out, size, "rootinit", c->rootinit);
+	add_str(out, size, "overlay_size", c->overlay_size);
+	if (c->keepnet)
+		add(out, size, "keepnet", NULL);
+	if (c->docache)
+		add(out, size, "docache", NULL);
+	if (c->live_ram)
+		add(out, size, "live_ram", NULL);
 	if (c->cdroot)
 		add(out, size, "cdroot", NULL);
 	if (c->has_root)
@@ -122,6 +130,16 @@ static const struct {
 	  "connect_timeout=1 idle_timeout=7" },
 	{ NULL, "netinit.mode=dracut netinit.onerror=reboot netinit.mode=auto",
 	  "onerror=2" },
+	/* handoff: keepnet, standalone's root init and overlay size, second copies */
+	{ NULL, "netinit.keepnet=1 netinit.rootinit=/lib/systemd/systemd netinit.overlay.size=512m",
+	  "rootinit=/lib/systemd/systemd overlay_size=512m keepnet" },
+	{ NULL, "netinit.keepnet netinit.keepnet=0 netinit.overlay.size=50% "
+	  "netinit.overlay.size=1048576", "overlay_size=1048576" },
+	{ NULL, "cdroot docache loop=/image.squashfs", "loop=/image.squashfs docache cdroot" },
+	{ NULL, "rd.live.ram", "live_ram" },
+	{ NULL, "rd.live.ram=1 rd.live.ram=0", "" },
+	{ NULL, "rd.live.ram=yes", "live_ram" },
+	{ NULL, "rd.live.ram rd.live.ram=off", "" },
 	/* quoting, as the kernel's next_arg() */
 	{ NULL, "\"netinit.url=http://a/x\" netinit.dest=\"/run/my image.img\" ip=\"dhcp\"",
 	  "url=http://a/x dest_override=/run/my image.img ip=dhcp" },
@@ -243,6 +261,16 @@ static const struct {
 	{ 0, "netinit.debug=yes", -EINVAL,
 	  "netinit.debug: \"yes\" is not 0 or 1; write netinit.debug or netinit.debug=0" },
 	{ 0, "netinit.debug=", -EINVAL, NULL },
+	{ 0, "netinit.keepnet=yes", -EINVAL,
+	  "netinit.keepnet: \"yes\" is not 0 or 1; give 0 or 1" },
+	{ 0, "netinit.rootinit=sbin/init", -EINVAL, "netinit.rootinit: \"sbin/init\" is not an "
+	  "absolute path; give the live root's init as /PATH" },
+	{ 0, "netinit.overlay.size=1T", -EINVAL, "netinit.overlay.size: \"1T\" is not a tmpfs "
+	  "size; give bytes with an optional k, m, g or % suffix (512m, 50%)" },
+	{ 0, "netinit.overlay.size=", -EINVAL, NULL },
+	{ 0, "netinit.overlay.size=m", -EINVAL, NULL },
+	{ 0, "netinit.overlay.size=5,nr_inodes=1", -EINVAL, NULL },
+	{ 0, "netinit.overlay.size=1234567890123", -EINVAL, NULL },
 	{ 0, "netinit.init=sbin/init", -EINVAL, "netinit.init: \"sbin/init\" is not an absolute "
 	  "path; give the next stage's init as /PATH" },
 	{ 0, "netinit.url=https://mirror/image.squashfs", -EINVAL,
