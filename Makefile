@@ -77,6 +77,7 @@ unit: $(UNIT_BINS) $(BUILD)/netinit
 	echo "== tests/unit/gen_initramfs_test.sh"; sh tests/lab/kernel.sh && \
 	sh tests/unit/gen_initramfs_test.sh || fail=1; \
 	echo "== tests/unit/rootclean_test.sh"; sh tests/unit/rootclean_test.sh || fail=1; \
+	echo "== tests/unit/gen_bootfiles_test.sh"; sh tests/unit/gen_bootfiles_test.sh || fail=1; \
 	exit $$fail
 
 $(BUILD)/host/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
@@ -112,6 +113,7 @@ e2e: $(BUILD)/netinit
 	@sh tests/qemu/run-all.sh
 	@sh tests/qemu/preconfigured.sh
 	@sh tests/qemu/handoff.sh
+	@sh tests/qemu/efi.sh
 
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
 netlab: $(BUILD)/netinit

@@ -27,6 +27,8 @@ usage() {
 usage:
   $prog --standalone --modules DIR --netinit BIN [OPTIONS] --output OUT
   $prog --base INITRD --netinit BIN [--modules DIR] [OPTIONS] --output OUT
+  $prog --iso ISO --netinit BIN [--modules DIR] [OPTIONS] --output OUT
+  $prog --fetch-release MIRROR --netinit BIN [--modules DIR] [OPTIONS] --output OUT
   $prog combined --base INITRD --image IMAGE [--dest PATH] --output OUT
 
   --standalone       build a fresh initrd; netinit mounts the image itself
@@ -35,6 +37,23 @@ usage:
                      off to it (gzip, xz, zstd, lzma, bzip2, lz4, lzo or
                      plain segments; a leading uncompressed microcode
                      segment is kept as it is)
+  --iso ISO          a Gentoo install-amd64-minimal ISO: its /boot/gentoo,
+                     /boot/gentoo.igz (the --base) and /image.squashfs (the
+                     pinned --image) are extracted next to OUT, and the boot
+                     files below are written there
+  --fetch-release MIRROR  as --iso with the latest minimal ISO of a Gentoo
+                     mirror (releases/amd64/autobuilds/latest-install-amd64-
+                     minimal.txt), downloaded next to OUT and checked against
+                     its published DIGESTS (SHA512, BLAKE2B) when there are
+  --boot-url URL     where OUT's directory will be served (http://HOST/DIR/):
+                     writes the boot files next to OUT: boot.ipxe (fetch),
+                     combined.ipxe (+ combined.igz), altcombine.ipxe (iPXE
+                     appends the image, initrd.magic), altcombine-efi.ipxe
+                     (+ image.cpio, for old iPXE on EFI), pxelinux.cfg/default
+                     and grub.cfg, each with the next stage's command line;
+                     default with --iso: the directory of the first --url
+  --append ARGS      more kernel arguments for those boot files
+  --kernel-name NAME the kernel's file name in that directory (default gentoo)
   --netinit BIN      the static netinit binary (build/netinit, from 'make')
   --modules DIR      kernel modules directory lib/modules/<ver>: NIC drivers,
                      virtio, loop, squashfs, overlay and their dependencies
@@ -87,6 +106,7 @@ mode=""
 standalone=0
 base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
 image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
+iso="" release="" boot_url="" append="" kernel_name=gentoo stage=""
 seen=""
 
 if [ "${1-}" = combined ]; then
@@ -113,7 +133,8 @@ while [ $# -gt 0 ]; do
 		standalone=1
 		;;
 	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
-		--image | --dest | --output | -o | --sha256)
+		--image | --dest | --output | -o | --sha256 | --iso | --fetch-release | --boot-url | \
+		--append | --kernel-name)
 		if [ "$hasval" = 0 ]; then
 			[ $# -ge 2 ] || usage_err "$opt needs a value"
 			val=$2
@@ -140,6 +161,11 @@ while [ $# -gt 0 ]; do
 			--image) image=$val ;;
 			--sha256) sha256=$val ;;
 			--dest) dest=$val ;;
+			--iso) iso=$val ;;
+			--fetch-release) release=$val ;;
+			--boot-url) boot_url=$val ;;
+			--append) append=$val ;;
+			--kernel-name) kernel_name=$val ;;
 			--output | -o) output=$val ;;
 			esac
 			;;
@@ -151,6 +177,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+if [ -n "$iso$release" ]; then
+	if [ -n "$mode$base" ] || [ "$standalone" = 1 ]; then
+		usage_err "--iso and --fetch-release bring their own base initrd: no --base, --standalone or combined"
+	fi
+	[ -z "$iso" ] || [ -z "$release" ] || usage_err "--iso and --fetch-release exclude each other; pick one"
+	[ -z "$image$sha256" ] || usage_err "--iso and --fetch-release pin the ISO's image.squashfs: no --image or --sha256"
+	mode=base
+fi
 if [ -z "$mode" ]; then
 	if [ "$standalone" = 1 ] && [ -n "$base" ]; then
 		usage_err "--standalone and --base exclude each other; pick one"
@@ -173,6 +207,22 @@ if [ "$mode" = combined ]; then
 	[ -n "$image" ] || usage_err "combined needs --image IMAGE"
 else
 	[ -z "$dest" ] || usage_err "--dest belongs to 'combined'"
+	if [ -z "$boot_url" ] && [ -n "$iso$release" ]; then
+		[ -n "$urls" ] || usage_err "--iso and --fetch-release write boot files: give --boot-url http://SERVER/DIR/ (where OUT's directory is served) or --url"
+		boot_url=${urls%%,*}
+		boot_url=${boot_url%/*}/
+	fi
+	case $boot_url in
+	'' | http://?*/ | https://?*/ | tftp://?*/) ;;
+	http://?* | https://?* | tftp://?*) boot_url=$boot_url/ ;;
+	*) usage_err "--boot-url $boot_url: give http://SERVER/DIR/ (or https://, tftp://)" ;;
+	esac
+	case $boot_url$kernel_name in
+	*[[:space:]\"\']*) usage_err "--boot-url, --kernel-name: no blanks or quotes (percent-encode them)" ;;
+	esac
+	case $kernel_name in
+	'' | */* | . | ..) usage_err "--kernel-name $kernel_name: a plain file name, e.g. vmlinuz" ;;
+	esac
 	[ -n "$netinit" ] || usage_err "--netinit BIN is required"
 	if [ "$mode" = standalone ] && [ -z "$moddir" ]; then
 		usage_err "--standalone needs --modules DIR (lib/modules/<ver>)"
@@ -755,6 +805,13 @@ build_base() {
 		fi
 	done <"$tmp/segments"
 
+	stage=standalone
+	if [ -e "$root/etc/initrd.defaults" ] || [ -e "$root/etc/initrd.scripts" ] ||
+		[ -e "$root/linuxrc" ] || [ -L "$root/linuxrc" ]; then
+		stage=genkernel
+	elif [ -e "$root/lib/dracut-lib.sh" ] || [ -d "$root/usr/lib/dracut" ]; then
+		stage=dracut
+	fi
 	if [ -e "$root/init.orig" ] || [ -L "$root/init.orig" ]; then
 		# Already ours (a re-run with a new netinit): keep the original.
 		[ -f "$root/etc/netinit.conf" ] ||
@@ -768,10 +825,14 @@ build_base() {
 	install_netinit "$root"
 	mkdir -p "$root/etc"
 	defaults="netinit.init=/init.orig"
-	if [ -e "$root/etc/initrd.defaults" ] || [ -e "$root/etc/initrd.scripts" ]; then
-		defaults="$defaults${nl}netinit.mode=genkernel"
-	elif [ -e "$root/lib/dracut-lib.sh" ] || [ -d "$root/usr/lib/dracut" ]; then
-		defaults="$defaults${nl}netinit.mode=dracut"
+	case $stage in
+	genkernel | dracut) defaults="$defaults${nl}netinit.mode=$stage" ;;
+	esac
+	if [ "$stage" = dracut ]; then
+		# dracut 059 reads /etc/cmdline.d: a squashfs holding a plain root
+		# tree needs overlayfs, and the user's command line stays short.
+		mkdir -p "$root/etc/cmdline.d"
+		echo "rd.live.overlay.overlayfs=1" >"$root/etc/cmdline.d/90-netinit.conf"
 	fi
 	write_conf "$root/etc/netinit.conf" "$defaults"
 	if [ -n "$moddir" ]; then
@@ -843,6 +904,24 @@ build_combined() {
 
 need_tool od awk head tail grep sed
 check_output
+# shellcheck source=gen_bootfiles.sh
+. "$(dirname -- "$0")/gen_bootfiles.sh"
+if [ -n "$iso$release" ]; then
+	outdir=$(dirname -- "$output")
+	case $(basename -- "$output") in
+	gentoo | gentoo.igz | image.squashfs | combined.igz | image.cpio)
+		usage_err "--output $output: that name is taken by the ISO's files; call it netinit.igz" ;;
+	esac
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs.XXXXXX")
+	trap cleanup EXIT
+	[ -z "$release" ] || release_fetch "$release" "$outdir"
+	[ -z "$iso" ] || check_readable --iso "$iso"
+	iso_extract "$iso" "$outdir"
+	base=$outdir/gentoo.igz
+	image=$outdir/image.squashfs
+	rm -rf -- "$tmp"
+	tmp=""
+fi
 case $mode in
 combined)
 	check_readable --base "$base"
@@ -862,6 +941,7 @@ esac
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs.XXXXXX")
+[ "$mode" != standalone ] || stage=standalone
 modules_added=0
 modules_total=0
 firmware_added=0
@@ -870,6 +950,10 @@ standalone) build_standalone ;;
 base) build_base ;;
 combined) build_combined ;;
 esac
+# The EFI stub loads initrd= files back to back: end on a 4-byte boundary
+# (zero padding after a compressed stream, which the kernel skips).
+out_size=$(fsize "$output.tmp")
+head -c $(((4 - out_size % 4) % 4)) /dev/zero >>"$output.tmp"
 mv -f -- "$output.tmp" "$output"
 summary="$output: $(fsize "$output") bytes"
 case $mode in
@@ -878,3 +962,7 @@ combined) summary="$summary ($base + $pad bytes padding + $dest, $isize bytes)" 
 esac
 [ -z "$fwdir" ] || summary="$summary, $firmware_added firmware files"
 echo "$prog: $summary"
+if [ -n "$boot_url" ] && [ "$mode" != combined ]; then
+	write_bootfiles "$(dirname -- "$output")"
+	echo "$prog: boot files for a $stage next stage, to serve at $boot_url: $bf_list"
+fi

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh disable=SC2154 # $tmp, $prog, $output...: gen_initramfs.sh's
+# Sourced by gen_initramfs.sh: Gentoo's real inputs and the boot files a
+# user needs next to the initrd.
+#   iso_extract ISO DIR       /boot/gentoo, /boot/gentoo.igz, /image.squashfs
+#                             of an install-amd64-minimal ISO (xorriso)
+#   release_fetch MIRROR DIR  the latest minimal ISO from a Gentoo mirror:
+#                             releases/amd64/autobuilds/latest-install-amd64-
+#                             minimal.txt names it ("DIR/NAME.iso SIZE", the
+#                             file may be PGP clear-signed), NAME.iso.DIGESTS
+#                             holds "# SHA512 HASH" / "# BLAKE2B HASH"
+#                             sections of "HEX  FILE" lines; sets $iso
+#   write_bootfiles DIR       boot.ipxe (fetch), combined.ipxe (+combined.igz),
+#                             altcombine.ipxe (iPXE appends, initrd.magic),
+#                             altcombine-efi.ipxe (+image.cpio: any iPXE, EFI
+#                             or BIOS), pxelinux.cfg/default, grub.cfg
+# Uses gen_initramfs.sh's die, need_tool, fsize, newc_entry, $tmp, $epoch.
+
+# iso_extract ISO DIR
+iso_extract() {
+	need_tool xorriso
+	for ie_f in gentoo gentoo.igz image.squashfs; do
+		rm -f -- "$2/$ie_f"
+	done
+	xorriso -osirrox on -indev "$1" \
+		-extract /boot/gentoo "$2/gentoo" \
+		-extract /boot/gentoo.igz "$2/gentoo.igz" \
+		-extract /image.squashfs "$2/image.squashfs" >"$tmp/xorriso.log" 2>&1 || true
+	for ie_f in boot/gentoo boot/gentoo.igz image.squashfs; do
+		[ -s "$2/${ie_f#boot/}" ] ||
+			die "--iso $1: no /$ie_f in it ($(grep -m1 -E 'FAILURE|SORRY|NOT' "$tmp/xorriso.log" || echo 'xorriso found nothing')); give a Gentoo install-amd64-minimal ISO"
+		chmod 0644 "$2/${ie_f#boot/}"
+	done
+}
+
+# download URL FILE: curl or wget; fails quietly (the caller says what).
+download() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --retry 2 -o "$2" -- "$1" 2>"$tmp/dl.err"
+	elif command -v wget >/dev/null 2>&1; then
+		wget -q -O "$2" -- "$1" 2>"$tmp/dl.err"
+	else
+		die "--fetch-release needs curl or wget; install one"
+	fi
+}
+
+# release_fetch MIRROR DIR: downloads the latest minimal ISO into DIR
+# (kept, and not downloaded again when DIGESTS still match), sets $iso.
+release_fetch() {
+	rf_base=${1%/}/releases/amd64/autobuilds
+	case $1 in
+	http://* | https://* | file://*) ;;
+	*) die "--fetch-release $1: give the mirror's base URL, e.g. https://distfiles.gentoo.org" ;;
+	esac
+	download "$rf_base/latest-install-amd64-minimal.txt" "$tmp/latest.txt" ||
+		die "--fetch-release: cannot read $rf_base/latest-install-amd64-minimal.txt ($(head -n 1 "$tmp/dl.err")); check the mirror URL"
+	# "20240107T170309Z/install-amd64-minimal-20240107T170309Z.iso 487587840",
+	# outside comments and the PGP armour.
+	rf_line=$(awk '/^-----BEGIN PGP SIGNATURE/ { exit }
+		/^[^#-][^ \t]*install-amd64-minimal-[^ \t\/]*\.iso([ \t]+[0-9]+)?[ \t]*\r?$/ { print; exit }' "$tmp/latest.txt")
+	rf_rel=${rf_line%%[ 	]*}
+	rf_size=$(printf '%s' "$rf_line" | awk '{ print $2 }' | tr -d '\r')
+	case $rf_rel in
+	'' | /* | *..* | *[!A-Za-z0-9._/-]*)
+		die "--fetch-release: $rf_base/latest-install-amd64-minimal.txt names no install-amd64-minimal ISO I can use ('$rf_line')" ;;
+	esac
+	rf_name=${rf_rel##*/}
+	iso=$2/$rf_name
+	echo "$prog: latest minimal ISO: $rf_rel${rf_size:+ ($rf_size bytes)}"
+	rf_dig=""
+	if download "$rf_base/$rf_rel.DIGESTS" "$tmp/digests"; then
+		rf_dig=$tmp/digests
+	else
+		echo "$prog: warning: no $rf_rel.DIGESTS on the mirror: the ISO is not checked" >&2
+	fi
+	if ! [ -s "$iso" ] || ! digests_ok "$iso" "$rf_name" quiet; then
+		download "$rf_base/$rf_rel" "$iso.part" ||
+			die "--fetch-release: cannot download $rf_base/$rf_rel ($(head -n 1 "$tmp/dl.err"))"
+		rf_got=$(fsize "$iso.part")
+		if [ -n "$rf_size" ] && [ "$rf_got" != "$rf_size" ]; then
+			rm -f -- "$iso.part"
+			die "--fetch-release: $rf_name is $rf_got bytes, latest-install-amd64-minimal.txt says $rf_size; retry (mirror syncing?)"
+		fi
+		mv -f -- "$iso.part" "$iso"
+		digests_ok "$iso" "$rf_name" || {
+			rm -f -- "$iso"
+			die "--fetch-release: $rf_name does not match its DIGESTS ($rf_why): removed; retry, or use another mirror"
+		}
+	fi
+	[ -z "$rf_dig" ] || echo "$prog: $rf_name matches the published DIGESTS ($rf_algos)"
+}
+
+# digests_ok FILE NAME [quiet]: FILE matches every SHA512 and BLAKE2B line
+# for NAME in $rf_dig (none published: ok). Sets rf_why, rf_algos.
+digests_ok() {
+	[ -n "$rf_dig" ] || return 0
+	rf_algos=""
+	rf_why=""
+	awk -v name="$2" '
+		/^# [A-Z0-9]+ HASH/ { algo = $2; next }
+		NF == 2 && ($2 == name || $2 == "*" name) { print algo, $1 }' "$rf_dig" >"$tmp/want"
+	grep -Eq '^(SHA512|BLAKE2B) ' "$tmp/want" || {
+		rf_why="no SHA512 or BLAKE2B line for $2"
+		[ "${3-}" = quiet ] || die "--fetch-release: the DIGESTS file has no SHA512 or BLAKE2B line for $2; check the mirror"
+		return 1
+	}
+	while read -r da_algo da_want; do
+		case $da_algo in
+		SHA512) da_tool=sha512sum ;;
+		BLAKE2B) da_tool=b2sum ;;
+		*) continue ;;
+		esac
+		need_tool "$da_tool"
+		da_got=$($da_tool <"$1" | cut -d' ' -f1)
+		if [ "$da_got" != "$(printf '%s' "$da_want" | tr A-F a-f)" ]; then
+			rf_why="$da_algo is $da_got, DIGESTS says $da_want"
+			return 1
+		fi
+		rf_algos="${rf_algos:+$rf_algos, }$da_algo"
+	done <"$tmp/want"
+}
+
+# The command line each next stage needs to find the image netinit put in.
+stage_cmdline() {
+	case $1 in
+	genkernel) echo "cdroot looptype=squashfs loop=$2" ;;
+	dracut) echo "root=live:$2" ;;
+	*) echo "" ;;
+	esac
+}
+
+stage_dest() {
+	case $1 in
+	dracut) echo /image.squashfs.img ;;
+	*) echo /image.squashfs ;;
+	esac
+}
+
+# write_bootfiles DIR: uses $stage, $boot_url, $output, $kernel_name,
+# $image (may be empty), $urls, $append.
+write_bootfiles() {
+	wb_d=$1
+	wb_init=$(basename -- "$output")
+	wb_dest=$(stage_dest "$stage")
+	wb_args=$(stage_cmdline "$stage" "$wb_dest")
+	wb_args="${wb_args:+$wb_args }BOOTIF=01-\${netX/mac:hexhyp}${append:+ $append}"
+	wb_url=${urls:-${boot_url}image.squashfs}
+	wb_img=image.squashfs
+	[ -z "$image" ] || wb_img=$(basename -- "$image")
+	wb_head="#!ipxe
+# written by $prog for a $stage next stage; serve this directory at $boot_url"
+	{
+		echo "$wb_head"
+		echo "# fetch mode: iPXE loads the kernel and netinit's initrd; netinit fetches"
+		echo "# the image into RAM. initrd= names the one initrd for the EFI stub"
+		echo "# (works with every iPXE version, BIOS and EFI)."
+		echo "kernel $boot_url$kernel_name initrd=$wb_init $wb_args netinit.url=$wb_url"
+		echo "initrd $boot_url$wb_init"
+		echo "boot"
+	} >"$wb_d/boot.ipxe"
+	{
+		echo "$wb_head"
+		echo "# combined: the image packed into combined.igz (the seed's way; RAM holds"
+		echo "# the image twice while the kernel unpacks it)."
+		echo "kernel $boot_url$kernel_name initrd=combined.igz $wb_args"
+		echo "initrd ${boot_url}combined.igz"
+		echo "boot"
+	} >"$wb_d/combined.ipxe"
+	{
+		echo "$wb_head"
+		echo "# iPXE-appended: iPXE appends the image as $wb_dest. initrd=initrd.magic"
+		echo "# hands every initrd to the EFI stub with cpio headers: iPXE >= 1.21.1"
+		echo "# (2021) on EFI; on BIOS any iPXE. Older iPXE on EFI (Debian 12's"
+		echo "# ipxe-qemu) fails with \"EFI stub: ERROR: Failed to open file:"
+		echo "# initrd.magic\": use altcombine-efi.ipxe there."
+		echo "kernel $boot_url$kernel_name initrd=initrd.magic $wb_args"
+		echo "initrd $boot_url$wb_init"
+		echo "initrd $boot_url$wb_img $wb_dest"
+		echo "boot"
+	} >"$wb_d/altcombine.ipxe"
+	{
+		echo "$wb_head"
+		echo "# iPXE-appended for every iPXE, EFI or BIOS: the image pre-wrapped as a"
+		echo "# newc cpio (image.cpio) and one initrd= per file, which the EFI stub"
+		echo "# loads back to back (hence the initrd padded to 4 bytes)."
+		echo "kernel $boot_url$kernel_name initrd=$wb_init initrd=image.cpio $wb_args"
+		echo "initrd $boot_url$wb_init"
+		echo "initrd ${boot_url}image.cpio"
+		echo "boot"
+	} >"$wb_d/altcombine-efi.ipxe"
+	mkdir -p "$wb_d/pxelinux.cfg"
+	{
+		echo "# written by $prog: pxelinux (TFTP root = this directory) or lpxelinux"
+		echo "# (HTTP URLs) netboot of the $stage next stage in netinit's fetch mode"
+		echo "DEFAULT netinit"
+		echo "LABEL netinit"
+		echo "  KERNEL $kernel_name"
+		echo "  INITRD $wb_init"
+		echo "  APPEND ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
+		echo "  IPAPPEND 2"
+	} | sed 's/  *$//; s/APPEND  */APPEND /' >"$wb_d/pxelinux.cfg/default"
+	{
+		echo "# written by $prog: GRUB netboot (grubnetx64.efi, or any GRUB with"
+		echo "# net support) of the $stage next stage in netinit's fetch mode; with"
+		echo "# TFTP from this directory, or set root=(http,SERVER) and the paths"
+		echo "menuentry 'Gentoo live, netinit ($stage)' {"
+		echo "	linux /$kernel_name ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
+		echo "	initrd /$wb_init"
+		echo "}"
+	} >"$wb_d/grub.cfg"
+	bf_list="boot.ipxe combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default grub.cfg"
+	if [ -n "$image" ]; then
+		wrap_image "$image" "$wb_dest" >"$wb_d/image.cpio.tmp"
+		mv -f -- "$wb_d/image.cpio.tmp" "$wb_d/image.cpio"
+		{
+			cat -- "$output"
+			wrap_image "$image" "$wb_dest"
+		} >"$wb_d/combined.igz.tmp"
+		mv -f -- "$wb_d/combined.igz.tmp" "$wb_d/combined.igz"
+		bf_list="$bf_list image.cpio combined.igz"
+	fi
+}
+
+# wrap_image IMAGE DEST: a newc archive holding IMAGE at DEST (and its
+# directories), every entry 4-byte aligned, TRAILER!!! last.
+wrap_image() {
+	wi_size=$(fsize "$1")
+	[ "$wi_size" -le 4294967295 ] || die "image $1: $wi_size bytes; newc holds at most 4 GiB - 1 per file"
+	wi_d=${2#/}
+	wi_p=""
+	wi_ino=1
+	while :; do
+		case $wi_d in
+		*/*) ;;
+		*) break ;;
+		esac
+		wi_p=${wi_p:+$wi_p/}${wi_d%%/*}
+		wi_d=${wi_d#*/}
+		newc_entry "$wi_ino" $((040755)) 2 0 "$wi_p"
+		wi_ino=$((wi_ino + 1))
+	done
+	newc_entry "$wi_ino" $((0100644)) 1 "$wi_size" "${2#/}"
+	cat -- "$1"
+	head -c $(((4 - wi_size % 4) % 4)) /dev/zero
+	newc_entry 0 0 1 0 TRAILER!!!
+}
