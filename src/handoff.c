@@ -142,17 +142,21 @@ static void net_restore(const struct netinit_config *cfg)
 	for (i = 0; i < n; i++) {
 		uint64_t bit = all[i].index < 64 ? 1ULL << all[i].index : 0;
 
+		int ours;
+
 		if (!bit || (net_up & net_addr & bit))
 			continue;
-		if (!(net_addr & bit) && netif_has_ipv4(all[i].name) == 1) {
+		ours = !(net_addr & bit) && netif_has_ipv4(all[i].name) == 1;
+		if (ours) {
 			memset(&ifr, 0, sizeof(ifr));
 			ifr.ifr_addr.sa_family = AF_INET;	/* 0.0.0.0 deletes it */
 			if_ioctl(all[i].name, SIOCSIFADDR, &ifr);
 		}
 		if (!(net_up & bit))
 			netif_set_up(all[i].name, 0);
-		log_info("%s: put back as found: no address, link %s (netinit.keepnet=1 "
-			 "keeps the lease)", all[i].name, net_up & bit ? "up" : "down");
+		if (ours)	/* the NICs netinit only tried are down already: no line */
+			log_info("%s: put back as found: no address, link %s (netinit.keepnet=1 "
+				 "keeps the lease)", all[i].name, net_up & bit ? "up" : "down");
 	}
 }
 

@@ -96,7 +96,7 @@ make_art() {
 		"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" \
 			--modules "$mods" --image "$lab/image.squashfs" \
 			--boot-url "http://10.0.2.100/art-standalone/" \
-			--append "console=ttyS0 panic=-1 netinit.onerror=halt" \
+			--append "console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt" \
 			--output "$www/art-standalone/netinit.igz" >/dev/null
 		return
 	fi
@@ -111,7 +111,7 @@ make_art() {
 	mkdir -p "$www/art-$1"
 	"$top/gen_initramfs.sh" --iso "$lab/nihand-$1.iso" --netinit "$top/build/netinit" \
 		--modules "$mods" --boot-url "http://10.0.2.100/art-$1/" \
-		--append "console=ttyS0 panic=-1 netinit.onerror=halt" \
+		--append "console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt" \
 		--output "$www/art-$1/netinit.igz" >/dev/null
 }
 

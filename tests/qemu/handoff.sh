@@ -53,7 +53,7 @@ check_not() {
 	ok=0
 }
 
-base="console=ttyS0 panic=-1 netinit.onerror=halt"
+base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
 gk_args="cdroot loop=/image.squashfs"
 dr_args="root=live:/image.squashfs.img rd.live.overlay.overlayfs=1"
 
@@ -157,7 +157,7 @@ shell_case() {
 	mkdir -p "$tftp"
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz console=ttyS0 panic=-1 netinit.onerror=shell %s %s ip=off\ninitrd http://10.0.2.100/netinit-genkernel.igz\nboot\n' \
+	printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=shell %s %s ip=off\ninitrd http://10.0.2.100/netinit-genkernel.igz\nboot\n' \
 		"$gk_args" "$url" >"$tftp/boot.ipxe"
 	start=$(date +%s)
 	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m 512 \
@@ -199,7 +199,7 @@ reboot_halt_case() {
 	what=$1
 	name=hand-onerror-$what
 	secs=$(QEMU_TIMEOUT=90 ipxe_boot "$name" 512 \
-		"$(fetch_script genkernel "console=ttyS0 panic=-1 netinit.onerror=$what $gk_args $url ip=off")")
+		"$(fetch_script genkernel "console=ttyS0 no_timer_check panic=-1 netinit.onerror=$what $gk_args $url ip=off")")
 	ok=1
 	check "$name" "the image must be fetched but ip=off disables the network"
 	if [ "$what" = reboot ]; then
