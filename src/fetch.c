@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -45,7 +46,7 @@
 #include "url.h"
 
 #define TMPFS_MAGIC_NR   0x01021994
-#define RAM_RESERVE      (32ULL << 20)	/* left for the kernel and the next stage */
+#define RAM_RESERVE      (8ULL << 20)	/* next stage (loop, squashfs, modules), socket buffers */
 #define ROOM_STEP        (16ULL << 20)	/* growth of a body of unknown size */
 #define IO_BUF           (256 * 1024)
 #define MAX_REDIRECTS    5
@@ -236,8 +237,34 @@ static int raise_cap(struct fetch *f, uint64_t extra)
 }
 
 /*
+ * What the kernel keeps from user pages: the zones' min watermarks
+ * (vm.min_free_kbytes in all), pages parked on the per-CPU lists (capped
+ * by the low watermark, 5/4 of min), and up to 1% of RAM reserved for
+ * high-order atomic allocations (network receive buffers). khugepaged
+ * raises min_free_kbytes to about 5% of RAM on machines of 512 MiB and
+ * more, so free RAM alone overstates the room: a 512 MiB image on a
+ * 656 MiB guest passed a free RAM + 32 MiB check and met the OOM killer at
+ * 98%, with 33 MiB free and 33 MiB on the per-CPU lists.
+ */
+static uint64_t kernel_reserve(uint64_t total)
+{
+	char b[24];
+	int fd = open("/proc/sys/vm/min_free_kbytes", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof(b) - 1);
+	uint64_t min = 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		b[n] = '\0';
+		min = (uint64_t)strtoull(b, NULL, 10) << 10;
+	}
+	return min * 9 / 4 + total / 100;
+}
+
+/*
  * Makes room for @extra more bytes at the destination, before they
- * arrive: free RAM must hold them and the kernel's needs (RAM_RESERVE),
+ * arrive: free RAM must hold them, the kernel's reserve and RAM_RESERVE,
  * and a tmpfs initramfs (no root= on the command line, capped at half of
  * RAM) gets its cap raised; ramfs has no cap. A machine too small is told
  * with the numbers, the connection dropped first.
@@ -249,15 +276,17 @@ static int ensure_room(struct fetch *f, uint64_t extra)
 	if (getpid() == 1 && sysinfo(&si) == 0) {
 		uint64_t free_ram = (uint64_t)si.freeram * si.mem_unit;
 		uint64_t total = (uint64_t)si.totalram * si.mem_unit;
-		uint64_t need = extra + RAM_RESERVE;
+		uint64_t keep = kernel_reserve(total) + RAM_RESERVE;
+		uint64_t need = extra + keep;
 
 		if (need > free_ram) {
 			abandon(f);
 			if (f->total >= 0 || f->cfg->size)
 				log_err("image is %llu MiB but this machine has %llu MiB of free "
-					"RAM: boot it with at least %llu MiB of RAM",
-					MiB(f->done + extra), MiB(free_ram),
-					MiB(total + need - free_ram) + 1);
+					"RAM and needs %llu MiB of it for the kernel and the next "
+					"stage: boot it with at least %llu MiB more RAM",
+					MiB(f->done + extra), MiB(free_ram), MiB(keep),
+					MiB(need - free_ram) + 1);
 			else
 				log_err("image of unknown size (chunked, no netinit.size): %llu "
 					"MiB received and only %llu MiB of RAM left: boot with more "
