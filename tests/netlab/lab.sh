@@ -36,9 +36,6 @@ examples="$top/examples/dnsmasq"
 mac0=52:54:00:33:00:01
 mac1=52:54:00:33:00:02
 pids=""
-pass=0
-fail=0
-table=""
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces and tap devices)"
 [ -c /dev/net/tun ] || die "needs /dev/net/tun for tap devices (modprobe tun)"
@@ -147,17 +144,7 @@ boot_script() {
 record() {
 	ms=$(grep -ao 'bound to [0-9.]* in [0-9]* ms' "$logs/netlab-$1.log" | tail -n 1 |
 		sed 's/.* in \([0-9]*\) ms/\1/')
-	if [ "$2" = 1 ]; then
-		pass=$((pass + 1))
-		res=pass
-	else
-		fail=$((fail + 1))
-		res=FAIL
-		echo "--- netlab $1 failed; last lines of $logs/netlab-$1.log:" >&2
-		tail -n 25 "$logs/netlab-$1.log" >&2
-	fi
-	table="$table$(printf '%-10s %-5s %4ss  %s' "$1" "$res" "$secs" "${ms:+${ms} ms}")
-"
+	tally "netlab-$1" "$2" "$(printf '%-10s' "$1")" "$secs" "${ms:+${ms} ms}"
 }
 
 # booted NAME: the live root's init ran as PID 1, no panic

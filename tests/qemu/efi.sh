@@ -22,36 +22,11 @@ set -eu
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pass=0
-fail=0
-table=""
 ovmf_code=/usr/share/OVMF/OVMF_CODE.fd
 ovmf_vars=/usr/share/OVMF/OVMF_VARS.fd
 
 record() { # NAME FIRMWARE MODE CONTRACT SECONDS OK
-	if [ "$6" = 1 ]; then
-		pass=$((pass + 1))
-		res=pass
-	else
-		fail=$((fail + 1))
-		res=FAIL
-		echo "--- $1 failed; last lines of $logs/$1.log:" >&2
-		tail -n 25 "$logs/$1.log" >&2
-	fi
-	table="$table$(printf '%-5s %-10s %-10s %-5s %4ss' "$2" "$3" "$4" "$res" "$5")
-"
-}
-
-check() {
-	log_has "$1" "$2" && return 0
-	echo "$1: missing: $2" >&2
-	ok=0
-}
-
-check_not() {
-	log_has "$1" "$2" || return 0
-	echo "$1: unexpected: $2" >&2
-	ok=0
+	tally "$1" "$6" "$(printf '%-5s %-10s %-10s' "$2" "$3" "$4")" "$5"
 }
 
 # efi_boot NAME MEM IPXE_SCRIPT [STOP_TEXT]: as lib.sh's ipxe_boot, under

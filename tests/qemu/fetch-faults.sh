@@ -13,9 +13,6 @@ set -eu
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pass=0
-fail=0
-table=""
 FAULTD_PID=
 
 faultd_stop() {
@@ -73,17 +70,8 @@ expect() {
 		done
 		log_has "$log" "halting (netinit.onerror=halt)" || { ok=0; missing="$missing [halt]"; }
 	fi
-	if [ $ok = 1 ]; then
-		pass=$((pass + 1))
-		res=pass
-	else
-		fail=$((fail + 1))
-		res=FAIL
-		echo "--- $name failed: missing$missing; netinit lines of $logs/$log.log:" >&2
-		tr '\r' '\n' <"$logs/$log.log" | grep -a 'netinit' | tail -n 30 >&2
-	fi
-	table="$table$(printf '%-14s %-5s %4ss' "$name" "$res" "$secs")
-"
+	[ $ok = 1 ] || echo "--- $name: missing$missing" >&2
+	tally "$log" "$ok" "$(printf '%-14s' "$name")" "$secs"
 }
 
 want() {

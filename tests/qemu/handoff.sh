@@ -20,37 +20,9 @@ set -eu
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pass=0
-fail=0
-table=""
-
 # record NAME WHAT SECONDS OK
 record() {
-	if [ "$4" = 1 ]; then
-		pass=$((pass + 1))
-		res=pass
-	else
-		fail=$((fail + 1))
-		res=FAIL
-		echo "--- $1 failed; last lines of $logs/$1.log:" >&2
-		tail -n 30 "$logs/$1.log" >&2
-	fi
-	table="$table$(printf '%-24s %-42s %-5s %4ss' "$1" "$2" "$res" "$3")
-"
-}
-
-# check NAME TEXT: the log must hold TEXT; else says which line is missing.
-check() {
-	log_has "$1" "$2" && return 0
-	echo "$1: missing: $2" >&2
-	ok=0
-}
-
-# check_not NAME TEXT
-check_not() {
-	log_has "$1" "$2" || return 0
-	echo "$1: unexpected: $2" >&2
-	ok=0
+	tally "$1" "$4" "$(printf '%-24s %-42s' "$1" "$2")" "$3"
 }
 
 base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"

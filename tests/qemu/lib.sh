@@ -5,7 +5,8 @@
 # restrict=on, so the guest reaches nothing but what is forwarded:
 #   10.0.2.2 (slirp: DHCP, TFTP of boot.ipxe)
 #   10.0.2.100:80 -> guestfwd -> socat -> the HTTP server on 127.0.0.1
-# Source it; it defines functions only.
+# Source it; it defines functions, and the pass/fail counters and the
+# result table that tally() keeps.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lab="$top/build/lab"
@@ -14,6 +15,43 @@ logs="$lab/logs"
 export marker='NETINIT-LIVE-OK pid=1'
 HTTP_PORT=
 HTTP_PID=
+
+pass=0
+fail=0
+table=""
+
+# tally NAME OK COLUMNS SECONDS [MORE]: counts a case (OK = 1: passed) and
+# adds "COLUMNS result SECONDSs  MORE" to $table; a failed case shows the end
+# of its console log, $logs/NAME.log.
+tally() {
+	if [ "$2" = 1 ]; then
+		pass=$((pass + 1))
+		res=pass
+	else
+		fail=$((fail + 1))
+		res=FAIL
+		echo "--- $1 failed; last lines of $logs/$1.log:" >&2
+		tail -n 30 "$logs/$1.log" >&2
+	fi
+	table="$table$(printf '%s %-5s %4ss%s' "$3" "$res" "$4" "${5:+  $5}")
+"
+}
+
+# check NAME TEXT: the boot log must hold TEXT, else ok=0 and which is missing.
+check() {
+	log_has "$1" "$2" && return 0
+	echo "$1: missing: $2" >&2
+	# shellcheck disable=SC2034 # the caller's verdict
+	ok=0
+}
+
+# check_not NAME TEXT: the boot log must not hold TEXT.
+check_not() {
+	log_has "$1" "$2" || return 0
+	echo "$1: unexpected: $2" >&2
+	# shellcheck disable=SC2034 # the caller's verdict
+	ok=0
+}
 
 die() {
 	echo "$0: $*" >&2

@@ -14,23 +14,9 @@ set -eu
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pass=0
-fail=0
-table=""
-
 # record NAME MODE CONTRACT SECONDS OK
 record() {
-	if [ "$5" = 1 ]; then
-		pass=$((pass + 1))
-		res=pass
-	else
-		fail=$((fail + 1))
-		res=FAIL
-		echo "--- $1 failed; last lines of $logs/$1.log:" >&2
-		tail -n 25 "$logs/$1.log" >&2
-	fi
-	table="$table$(printf '%-10s %-10s %-5s %4ss' "$2" "$3" "$res" "$4")
-"
+	tally "$1" "$5" "$(printf '%-10s %-10s' "$2" "$3")" "$4"
 }
 
 # boot_case CONTRACT MODE
