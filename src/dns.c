@@ -137,7 +137,11 @@ int dns_resolve(const char *name, uint32_t *addr_be, unsigned timeout_ms)
 		return -EDESTADDRREQ;
 	/* a single label ("mirror") lives in the lease's domain */
 	if (!strchr(name, '.') && dom[0] && strlen(name) + 1 + strlen(dom) <= DNS_NAME_MAX) {
-		snprintf(fq, sizeof(fq), "%s.%s", name, dom);
+		size_t len = strlen(name);	/* both lengths checked just above */
+
+		memcpy(fq, name, len);
+		fq[len] = '.';
+		strcpy(fq + len + 1, dom);
 		name = fq;
 	}
 	while ((now = clock_ms()) < deadline) {
