@@ -130,11 +130,15 @@ refused = [k for k, _ in labels if k.startswith("netinit") and
            "netinit-error" in why.get((k, main_size), "")]
 if refused:
     w("With this image, where netinit fails 16 MiB below its minimum, it is netinit's own check that")
-    w("refuses, before the first byte: free RAM must hold the image plus a reserve")
-    w("(`RAM_RESERVE`, 32 MiB, in src/fetch.c). busybox wget has no such check; it")
-    w("writes until the OOM killer stops it. So that check sets netinit's minimum here;")
-    w("whether the download itself would fit lower was not measured. (The RAM figure")
-    w("in netinit's hint counts the kernel's MemTotal, which is below QEMU's `-m`.)")
+    w("refuses, before the first byte: free RAM must hold the image plus what the")
+    w("kernel keeps from user pages (9/4 of vm.min_free_kbytes for the min watermarks")
+    w("and the per-CPU lists, 1% of RAM for the high-order atomic reserve) plus 8 MiB")
+    w("for the next stage (`kernel_reserve()`, `RAM_RESERVE` in src/fetch.c). busybox")
+    w("wget has no such check; it writes until the OOM killer stops it. So that check")
+    w("sets netinit's minimum here; the same image 16 MiB lower without the check")
+    w("booted in a development run (6 MiB left, too thin to promise), and a 512 MiB")
+    w("image at the old flat 32 MiB reserve met the OOM killer at 98% (min_free_kbytes")
+    w("is raised to about 5% of RAM once transparent huge pages are on, from 512 MiB).")
     w("")
 
 # --- curve

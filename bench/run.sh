@@ -209,15 +209,15 @@ bisect() {
 	say "$c, $n MiB image: needs $hi MiB (fails at $lo)"
 }
 
-# Guesses from a development run on this lab (2026-11-24): each pair is
+# Guesses from development runs on this lab (2026-11-24): each pair is
 # [measured failure, measured minimum], so an unchanged tree needs two
 # boots a row; a changed one costs more boots, as bisect() widens.
 ram_section() {
 	say "minimum RAM, $MAIN_SIZE MiB image"
-	bisect netinit-genkernel "$MAIN_SIZE" 480 496
-	bisect netinit-genkernel-ramfs "$MAIN_SIZE" 480 496
-	bisect netinit-dracut "$MAIN_SIZE" 512 528
-	bisect netinit-standalone "$MAIN_SIZE" 480 496
+	bisect netinit-genkernel "$MAIN_SIZE" 464 480
+	bisect netinit-genkernel-ramfs "$MAIN_SIZE" 464 480
+	bisect netinit-dracut "$MAIN_SIZE" 496 512
+	bisect netinit-standalone "$MAIN_SIZE" 464 480
 	bisect bbwget-ramfs "$MAIN_SIZE" 448 464
 	bisect bbwget-tmpfs "$MAIN_SIZE" 816 832
 	bisect combined-ramfs "$MAIN_SIZE" 848 864
@@ -229,10 +229,10 @@ curve_section() {
 	for n in $CURVE_SIZES; do
 		say "curve: $n MiB image"
 		case "$n" in
-		64) bisect netinit-genkernel 64 160 176; bisect combined-ramfs 64 208 224 ;;
-		128) bisect netinit-genkernel 128 224 240; bisect combined-ramfs 128 336 352 ;;
-		256) bisect netinit-genkernel 256 352 368; bisect combined-ramfs 256 592 608 ;;
-		512) bisect netinit-genkernel 512 624 640; bisect combined-ramfs 512 1152 1168 ;;
+		64) bisect netinit-genkernel 64 144 160; bisect combined-ramfs 64 208 224 ;;
+		128) bisect netinit-genkernel 128 208 224; bisect combined-ramfs 128 336 352 ;;
+		256) bisect netinit-genkernel 256 336 352; bisect combined-ramfs 256 592 608 ;;
+		512) bisect netinit-genkernel 512 688 704; bisect combined-ramfs 512 1152 1168 ;;
 		*) bisect netinit-genkernel "$n" $((n + 96)) $((n + 128))
 		   bisect combined-ramfs "$n" $((2 * n + 64)) $((2 * n + 128)) ;;
 		esac
