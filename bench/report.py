@@ -84,10 +84,9 @@ started = meta.get("started", ("?", ""))
 secs = meta.get("seconds", ("", ""))[0]
 w("- run started %s, took %s, %d QEMU boots" % (
     started[0], ("%d min %d s" % (int(secs) // 60, int(secs) % 60)) if secs else "?", nboots))
-w("- machine: %s; **shared with three other engineers running QEMU at the same time**,"
-  % started[1])
-w("  so absolute throughput and boot times are lower and noisier than on an idle machine;")
-w("  comparisons are ratios of runs taken side by side (alternating) in this one run.")
+w("- machine: %s (the load averages at the start: other work on the machine makes" % started[1])
+w("  absolute throughput and boot times lower and noisier; comparisons are ratios of")
+w("  runs taken side by side, alternating, in this one run).")
 w("  Minimum RAM does not depend on timing.")
 w("- tree: commit %s, host kernel %s" % meta.get("commit", ("?", "?")))
 if quick:
