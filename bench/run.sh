@@ -66,22 +66,12 @@ prepare() {
 	if make -C "$top" -n build/host/netinit-fetch >/dev/null 2>&1; then
 		make -C "$top" -s build/host/netinit-fetch
 	fi
-	sh "$top/tests/lab/kernel.sh"
-	sh "$top/tests/lab/liveroot.sh" >/dev/null
-	sh "$top/tests/lab/genkernel-initrd.sh" >/dev/null
-	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
-	sh "$top/bench/bb-initrd.sh" >/dev/null
-	mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 	rm -rf "$www"
-	mkdir -p "$www" "$logs"
+	sh "$top/tests/lab/netinit-initrds.sh" "$www"
+	sh "$top/bench/bb-initrd.sh" >/dev/null
+	mkdir -p "$logs"
 	ln -s "$lab/kernel/vmlinuz" "$www/vmlinuz"
 	ln -s "$bdir/bb-wget.igz" "$www/bb-wget.igz"
-	for c in genkernel dracut; do
-		"$top/gen_initramfs.sh" --base "$lab/$c.igz" --netinit "$top/build/netinit" \
-			--modules "$mods" --output "$www/netinit-$c.igz" >/dev/null
-	done
-	"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" \
-		--modules "$mods" --output "$www/netinit-standalone.igz" >/dev/null
 	sizes=""
 	want ram && sizes="$MAIN_SIZE"
 	want guest && sizes="$sizes $MAIN_SIZE"
