@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "fetch.h"
+#include "file.h"
 #include "handoff.h"
 #include "image.h"
 #include "log.h"
@@ -51,28 +52,6 @@ static void early_mounts(void)
 		mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 }
 
-/* Reads @path into @buf (NUL-terminated). Returns the length or -errno. */
-static int read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (int)len;
-}
-
 /*
  * The conf file, then the kernel command line over it. A bad value in
  * either is fatal, but both are parsed first, so netinit.onerror and
@@ -85,10 +64,10 @@ static int load_config(void)
 	int len, rc = 0, rc2;
 
 	cmdline_init(&cfg);
-	len = read_file(CONF_PATH, text, sizeof(text));
+	len = file_read(CONF_PATH, text, sizeof(text));
 	if (len >= 0)
 		rc = cmdline_parse(&cfg, text, (size_t)len, 1, err, sizeof(err));
-	len = read_file("/proc/cmdline", text, sizeof(text));
+	len = file_read("/proc/cmdline", text, sizeof(text));
 	if (len < 0) {
 		log_err("cannot read /proc/cmdline: %s", strerror(-len));
 		return len;

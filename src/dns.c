@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "dns.h"
 #include "dns_pkt.h"
+#include "file.h"
 #include "log.h"
 #include "url.h"
 
@@ -45,16 +46,12 @@ static char *conf_value(char *line, const char *key)
 static int dns_conf(uint32_t *srv, char *dom, size_t dsize)
 {
 	char buf[1024], *line, *next, *v;
-	int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC), n = 0;
-	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	int n = 0;
 
-	if (fd >= 0)
-		close(fd);
 	if (dom)
 		dom[0] = '\0';
-	if (len <= 0)
+	if (file_read("/etc/resolv.conf", buf, sizeof(buf)) <= 0)
 		return 0;
-	buf[len] = '\0';
 	for (line = buf; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)

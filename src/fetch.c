@@ -39,6 +39,7 @@
 #include "clock.h"
 #include "dns.h"
 #include "fetch.h"
+#include "file.h"
 #include "http.h"
 #include "image.h"
 #include "log.h"
@@ -249,16 +250,10 @@ static int raise_cap(struct fetch *f, uint64_t extra)
 static uint64_t kernel_reserve(uint64_t total)
 {
 	char b[24];
-	int fd = open("/proc/sys/vm/min_free_kbytes", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof(b) - 1);
 	uint64_t min = 0;
 
-	if (fd >= 0)
-		close(fd);
-	if (n > 0) {
-		b[n] = '\0';
+	if (file_read("/proc/sys/vm/min_free_kbytes", b, sizeof(b)) > 0)
 		min = (uint64_t)strtoull(b, NULL, 10) << 10;
-	}
 	return min * 9 / 4 + total / 100;
 }
 

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "dhcp.h"
+#include "file.h"
 #include "ipconf.h"
 #include "log.h"
 #include "modules.h"
@@ -107,16 +108,12 @@ static int pick_interfaces(const struct netinit_config *cfg, const char *spec,
 static void kernel_configured(const struct netif *nif, uint32_t *next_server)
 {
 	char buf[512], *p;
-	int fd = open("/proc/net/pnp", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	int n = file_read("/proc/net/pnp", buf, sizeof(buf)), fd;
 
-	if (fd >= 0)
-		close(fd);
 	log_info("%s: already has an IPv4 address (kernel ip= autoconfig, or an earlier "
 		 "run of /init): keeping it", nif->name);
 	if (n <= 0)
 		return;
-	buf[n] = '\0';
 	fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		(void)!write(fd, buf, (size_t)n);

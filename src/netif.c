@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "netif.h"
 
 #define ARPHRD_ETHER_TYPE 1
@@ -25,16 +26,10 @@
 static int sysfs_read(const char *ifname, const char *attr, char *buf, size_t size)
 {
 	char path[96];
-	int fd, n;
+	int n;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
+	n = file_read(path, buf, size);
 	if (n < 0)
 		return n;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
