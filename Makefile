@@ -39,7 +39,7 @@ all: $(BUILD)/netinit
 # of the same src/fetch.c): build/host/netinit-fetch is optimised, without
 # sanitizers, for benchmarks; netinit-fetch-asan is the one the tests run.
 # src/dns.c joins when it exists (host names through the resolver).
-FETCH_SRCS := tests/host/netinit_fetch_main.c src/fetch.c src/file.c src/log.c src/clock.c src/image.c \
+FETCH_SRCS := tests/host/netinit_fetch_main.c src/fetch.c src/tcp.c src/file.c src/log.c src/clock.c src/image.c \
 	      $(wildcard src/dns.c) $(PURE)
 HOST_O2    := -O2 $(WARN) -D_GNU_SOURCE
 

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +43,7 @@
 #include "image.h"
 #include "log.h"
 #include "sha256.h"
+#include "tcp.h"
 #include "url.h"
 
 #define TMPFS_MAGIC_NR   0x01021994
@@ -82,93 +82,6 @@ struct fetch {
 };
 
 static char iobuf[IO_BUF];
-
-static int wait_fd(int fd, short events, unsigned timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int rc;
-
-	do
-		rc = poll(&pfd, 1, (int)timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
-		return -errno;
-	return rc == 0 ? -ETIMEDOUT : 0;
-}
-
-static int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(int);
-	int fd, rc, err = 0, fl;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = addr;
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	if (rc < 0 && errno != EINPROGRESS) {
-		rc = -errno;
-		goto err;
-	}
-	if (rc < 0) {
-		rc = wait_fd(fd, POLLOUT, timeout_ms);
-		if (rc < 0)
-			goto err;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-			rc = err ? -err : -errno;
-			goto err;
-		}
-	}
-	return fd;
-err:
-	close(fd);
-	return rc;
-}
-
-static int send_all(int fd, const char *buf, size_t len, unsigned timeout_ms)
-{
-	while (len > 0) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EAGAIN) {
-			int rc = wait_fd(fd, POLLOUT, timeout_ms);
-
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		if (n < 0)
-			return errno == EINTR ? 0 : -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Reads what is there, waiting at most the idle timeout. 0 = closed. */
-static ssize_t recv_some(int fd, char *buf, size_t size, unsigned timeout_ms)
-{
-	for (;;) {
-		ssize_t n = recv(fd, buf, size, 0);
-		int rc;
-
-		if (n >= 0)
-			return n;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
-			return -errno;
-		rc = wait_fd(fd, POLLIN, timeout_ms);
-		if (rc < 0)
-			return rc;
-	}
-}
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -419,7 +332,7 @@ static int fetch_body(struct fetch *f, size_t have)
 
 		if (!f->chunked && want > f->left)
 			want = (size_t)f->left;
-		n = recv_some(f->fd, iobuf, want, idle_ms);
+		n = tcp_recv_some(f->fd, iobuf, want, idle_ms);
 		if (n <= 0)
 			return n < 0 ? (int)n : -EPIPE;		/* closed early: truncated */
 		rc = body_feed(f, iobuf, (size_t)n);
@@ -459,6 +372,7 @@ static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
 static int request(struct fetch *f, const struct url *u, struct http_resp *r, size_t *have)
 {
 	unsigned idle_ms = f->cfg->idle_timeout * 1000;
+	struct http_req q = { 0 };
 	char req[1536], ip[20];
 	uint32_t addr;
 	int rc, len, used;
@@ -469,18 +383,21 @@ static int request(struct fetch *f, const struct url *u, struct http_resp *r, si
 		return rc;
 	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
 	snprintf(f->host, sizeof(f->host), "%s", u->host[0] ? u->host : ip);
-	len = http_request_build(req, sizeof(req), u, u->host[0] ? NULL : ip, f->done);
+	q.url = u;
+	q.host = u->host[0] ? NULL : ip;
+	q.range_first = f->done;
+	len = http_request_build(req, sizeof(req), &q);
 	if (len < 0)
 		return len;
 	f->fd = tcp_connect(addr, u->port, f->cfg->connect_timeout * 1000);
 	if (f->fd < 0)
 		return f->fd;
-	rc = send_all(f->fd, req, (size_t)len, idle_ms);
+	rc = tcp_send_all(f->fd, req, (size_t)len, idle_ms);
 	if (rc < 0)
 		return rc;
 	http_resp_init(r);
 	while (!r->done) {
-		ssize_t n = recv_some(f->fd, iobuf, sizeof(iobuf), idle_ms);
+		ssize_t n = tcp_recv_some(f->fd, iobuf, sizeof(iobuf), idle_ms);
 
 		if (n <= 0)
 			return n < 0 ? (int)n : -ECONNRESET;

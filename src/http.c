@@ -159,6 +159,48 @@ static int hdr_location(struct http_resp *r, const char *v, size_t len)
 	return 0;
 }
 
+/* A validator kept only whole; one too long is as good as none. */
+static void keep_validator(char *dst, const char *v, size_t len)
+{
+	dst[0] = '\0';
+	if (len == 0 || len >= HTTP_VALIDATOR_MAX)
+		return;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+/* entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; only the strong kind is kept. */
+static int hdr_etag(struct http_resp *r, const char *v, size_t len)
+{
+	if (len >= 2 && v[0] == '"' && v[len - 1] == '"')
+		keep_validator(r->etag, v, len);
+	return 0;
+}
+
+static int hdr_last_modified(struct http_resp *r, const char *v, size_t len)
+{
+	keep_validator(r->last_modified, v, len);
+	return 0;
+}
+
+/* Any coding but identity means the body is not the file's own bytes. */
+static int hdr_content_encoding(struct http_resp *r, const char *v, size_t len)
+{
+	const char *end = v + len, *tok, *te;
+
+	while (v < end) {
+		while (v < end && (is_ows(*v) || *v == ','))
+			v++;
+		for (tok = v; v < end && *v != ','; v++)
+			;
+		for (te = v; te > tok && is_ows(te[-1]); te--)
+			;
+		if (te > tok && !case_eq(tok, (size_t)(te - tok), "identity"))
+			r->coded = 1;
+	}
+	return 0;
+}
+
 static const struct http_header {
 	const char *name;
 	int (*parse)(struct http_resp *r, const char *value, size_t len);
@@ -168,6 +210,9 @@ static const struct http_header {
 	{ "Connection", hdr_connection },
 	{ "Content-Range", hdr_content_range },
 	{ "Location", hdr_location },
+	{ "ETag", hdr_etag },
+	{ "Last-Modified", hdr_last_modified },
+	{ "Content-Encoding", hdr_content_encoding },
 };
 
 /* Results back to "nothing seen": at init and after a 1xx interim head. */
@@ -183,6 +228,9 @@ static void reset(struct http_resp *r, unsigned state)
 	r->range_first = r->range_last = 0;
 	r->range_total = -1;
 	r->location[0] = '\0';
+	r->etag[0] = '\0';
+	r->last_modified[0] = '\0';
+	r->coded = 0;
 	r->state = state;
 	r->line_len = 0;
 	r->n_headers = 0;
@@ -341,13 +389,25 @@ static int clean(const char *s)
 	return 1;
 }
 
-int http_request_build(char *buf, size_t size, const struct url *u,
-		       const char *host_override, uint64_t range_from)
+/* A header value: printable ASCII and blanks, nothing that ends a line. */
+static int clean_value(const char *s)
 {
-	const char *host = host_override ? host_override : u->host;
-	struct out o = { buf, size, 0, size == 0 };
+	for (; *s; s++)
+		if (((unsigned char)*s < ' ' && *s != '\t') || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
 
-	if (!host[0] || !clean(host) || u->path[0] != '/' || !clean(u->path))
+int http_request_build(char *buf, size_t size, const struct http_req *q)
+{
+	const struct url *u = q->url;
+	const char *host = q->host ? q->host : u->host;
+	struct out o = { buf, size, 0, size == 0 };
+	int ranged = q->range_first > 0 || q->range_end;
+
+	if (!host[0] || !clean(host) || u->path[0] != '/' || !clean(u->path) ||
+	    (q->range_end && q->range_last < q->range_first) ||
+	    (q->if_range && (!q->if_range[0] || !clean_value(q->if_range))))
 		return -EINVAL;
 	put(&o, "GET ");
 	put(&o, u->path);
@@ -358,11 +418,21 @@ int http_request_build(char *buf, size_t size, const struct url *u,
 		put_u64(&o, u->port);
 	}
 	put(&o, "\r\nUser-Agent: netinit/" NETINIT_VERSION "\r\nAccept: */*\r\n"
-		"Connection: close\r\n");
-	if (range_from > 0) {
+		"Accept-Encoding: identity\r\n");
+	if (!q->keep_alive)
+		put(&o, "Connection: close\r\n");
+	if (ranged) {
 		put(&o, "Range: bytes=");
-		put_u64(&o, range_from);
-		put(&o, "-\r\n");
+		put_u64(&o, q->range_first);
+		put(&o, "-");
+		if (q->range_end)
+			put_u64(&o, q->range_last);
+		put(&o, "\r\n");
+		if (q->if_range) {
+			put(&o, "If-Range: ");
+			put(&o, q->if_range);
+			put(&o, "\r\n");
+		}
 	}
 	put(&o, "\r\n");
 	if (o.full || o.pos > INT_MAX)

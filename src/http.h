@@ -15,6 +15,7 @@
 #define HTTP_LINE_MAX     4096	/* longest status or header line accepted */
 #define HTTP_HEADERS_MAX  100	/* most header lines accepted */
 #define HTTP_LOCATION_MAX 1024
+#define HTTP_VALIDATOR_MAX 128	/* longest ETag or Last-Modified kept */
 
 struct http_resp {
 	/* results, valid once done != 0 */
@@ -28,6 +29,12 @@ struct http_resp {
 	uint64_t range_first, range_last;
 	int64_t range_total;		/* -1 for an unknown total ("bytes a-b/ *") */
 	char location[HTTP_LOCATION_MAX];	/* Location:, "" if absent */
+	/* validators for If-Range (RFC 9110 13.1.5): a strong ETag only (a weak
+	 * one, W/"...", cannot be used there and is left out), "" if absent or
+	 * too long to keep */
+	char etag[HTTP_VALIDATOR_MAX];
+	char last_modified[HTTP_VALIDATOR_MAX];	/* Last-Modified, "" if absent */
+	int coded;			/* a Content-Encoding other than identity */
 	/* parser state, private */
 	unsigned state;
 	unsigned line_len;
@@ -53,16 +60,28 @@ void http_resp_init(struct http_resp *r);
  */
 int http_resp_feed(struct http_resp *r, const char *buf, size_t len);
 
+/* What a GET asks for (zeroed fields: the plain whole-file request). */
+struct http_req {
+	const struct url *url;
+	const char *host;		/* Host header instead of url->host (http:///path), or NULL */
+	uint64_t range_first;		/* Range: bytes=first- when > 0 or with range_end */
+	uint64_t range_last;		/* inclusive last byte, with range_end */
+	int range_end;			/* 1: bytes=first-last (a closed range) */
+	const char *if_range;		/* validator for If-Range (an ETag or HTTP-date), or NULL */
+	int keep_alive;			/* 1: no "Connection: close" */
+};
+
 /*
- * Writes a GET request for @u to @buf: Host (with :port if not 80),
- * User-Agent netinit/<version>, Accept: any, Connection: close, and when
- * @range_from > 0 "Range: bytes=<range_from>-". @host_override (may be
- * NULL) replaces u->host in the Host header (for http:///path URLs).
- * Returns the length (@buf is NUL-terminated), -ENOSPC, or -EINVAL when
- * the Host would be empty or a part holds a byte that cannot go on a
- * request line (control, space, non-ASCII).
+ * Writes a GET request for @q to @buf: Host (with :port if not 80),
+ * User-Agent netinit/<version>, Accept: any, Accept-Encoding: identity
+ * (the image's own bytes, never a coded form), Connection: close unless
+ * keep_alive, the Range asked for, and If-Range with the Range when a
+ * validator is given. Returns the length (@buf is NUL-terminated),
+ * -ENOSPC, or -EINVAL when the Host would be empty, a closed range ends
+ * before it starts, or a part holds a byte that cannot go on a request
+ * line (control, space, non-ASCII; a validator may hold spaces and quotes
+ * but no control byte).
  */
-int http_request_build(char *buf, size_t size, const struct url *u,
-		       const char *host_override, uint64_t range_from);
+int http_request_build(char *buf, size_t size, const struct http_req *q);
 
 #endif

@@ -35,6 +35,7 @@ static void check_url(const struct url *u)
 {
 	static char buf[URL_HOST_MAX + URL_PATH_MAX + 32];
 	static char req[4096];
+	struct http_req q = { 0 };
 	struct url again;
 	size_t i;
 	int n;
@@ -57,7 +58,10 @@ static void check_url(const struct url *u)
 		abort();
 
 	/* a request line from it cannot smuggle a header */
-	n = http_request_build(req, sizeof(req), u, u->host[0] ? NULL : "10.0.2.2", 7);
+	q.url = u;
+	q.host = u->host[0] ? NULL : "10.0.2.2";
+	q.range_first = 7;
+	n = http_request_build(req, sizeof(req), &q);
 	if (n == -ENOSPC)
 		return;
 	if (n < 4 || (size_t)n != strlen(req) || strstr(req, "\r\n\r\n") != req + n - 4)

@@ -496,27 +496,43 @@ static void test_caps(void)
 	}
 }
 
+#define HEAD "\r\nUser-Agent: netinit/" NETINIT_VERSION "\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
+
 static const struct {
 	const char *url, *host_override;
-	uint64_t range;
+	uint64_t first, last;
+	int end, keep;
+	const char *if_range;
 	int rc;
 	const char *req;
 } req_cases[] = {
-	{ "http://10.0.2.100/image.squashfs", NULL, 0, 0,
-	  "GET /image.squashfs HTTP/1.1\r\nHost: 10.0.2.100\r\nUser-Agent: netinit/" NETINIT_VERSION
-	  "\r\nAccept: */*\r\nConnection: close\r\n\r\n" },
-	{ "http://mirror:8080/a/b.img?x=1", NULL, 1048576, 0,
-	  "GET /a/b.img?x=1 HTTP/1.1\r\nHost: mirror:8080\r\nUser-Agent: netinit/" NETINIT_VERSION
-	  "\r\nAccept: */*\r\nConnection: close\r\nRange: bytes=1048576-\r\n\r\n" },
-	{ "http:///img", "10.0.2.2", 18446744073709551615ULL, 0,
-	  "GET /img HTTP/1.1\r\nHost: 10.0.2.2\r\nUser-Agent: netinit/" NETINIT_VERSION
-	  "\r\nAccept: */*\r\nConnection: close\r\nRange: bytes=18446744073709551615-\r\n\r\n" },
-	{ "http://:81/img", "10.0.2.2", 0, 0,
-	  "GET /img HTTP/1.1\r\nHost: 10.0.2.2:81\r\nUser-Agent: netinit/" NETINIT_VERSION
-	  "\r\nAccept: */*\r\nConnection: close\r\n\r\n" },
-	{ "http:///img", NULL, 0, -EINVAL, NULL },
-	{ "http:///img", "", 0, -EINVAL, NULL },
-	{ "http:///img", "evil\r\nX-Injected: 1", 0, -EINVAL, NULL },
+	{ "http://10.0.2.100/image.squashfs", NULL, 0, 0, 0, 0, NULL, 0,
+	  "GET /image.squashfs HTTP/1.1\r\nHost: 10.0.2.100" HEAD "Connection: close\r\n\r\n" },
+	{ "http://mirror:8080/a/b.img?x=1", NULL, 1048576, 0, 0, 0, NULL, 0,
+	  "GET /a/b.img?x=1 HTTP/1.1\r\nHost: mirror:8080" HEAD
+	  "Connection: close\r\nRange: bytes=1048576-\r\n\r\n" },
+	{ "http:///img", "10.0.2.2", 18446744073709551615ULL, 0, 0, 0, NULL, 0,
+	  "GET /img HTTP/1.1\r\nHost: 10.0.2.2" HEAD
+	  "Connection: close\r\nRange: bytes=18446744073709551615-\r\n\r\n" },
+	{ "http://:81/img", "10.0.2.2", 0, 0, 0, 0, NULL, 0,
+	  "GET /img HTTP/1.1\r\nHost: 10.0.2.2:81" HEAD "Connection: close\r\n\r\n" },
+	/* the stream backend: closed ranges on a kept-alive connection */
+	{ "http://m/i", NULL, 0, 4095, 1, 1, NULL, 0,
+	  "GET /i HTTP/1.1\r\nHost: m" HEAD "Range: bytes=0-4095\r\n\r\n" },
+	{ "http://m/i", NULL, 7, 7, 1, 1, "\"5f3a-1b\"", 0,
+	  "GET /i HTTP/1.1\r\nHost: m" HEAD "Range: bytes=7-7\r\nIf-Range: \"5f3a-1b\"\r\n\r\n" },
+	{ "http://m/i", NULL, 100, 0, 0, 0, "Tue, 24 Nov 2026 19:36:15 GMT", 0,
+	  "GET /i HTTP/1.1\r\nHost: m" HEAD
+	  "Connection: close\r\nRange: bytes=100-\r\nIf-Range: Tue, 24 Nov 2026 19:36:15 GMT\r\n\r\n" },
+	/* no Range, no If-Range (it means nothing alone) */
+	{ "http://m/i", NULL, 0, 0, 0, 0, "\"x\"", 0,
+	  "GET /i HTTP/1.1\r\nHost: m" HEAD "Connection: close\r\n\r\n" },
+	{ "http://m/i", NULL, 9, 8, 1, 0, NULL, -EINVAL, NULL },
+	{ "http://m/i", NULL, 9, 0, 0, 0, "\"a\"\r\nX-Injected: 1", -EINVAL, NULL },
+	{ "http://m/i", NULL, 9, 0, 0, 0, "", -EINVAL, NULL },
+	{ "http:///img", NULL, 0, 0, 0, 0, NULL, -EINVAL, NULL },
+	{ "http:///img", "", 0, 0, 0, 0, NULL, -EINVAL, NULL },
+	{ "http:///img", "evil\r\nX-Injected: 1", 0, 0, 0, 0, NULL, -EINVAL, NULL },
 };
 
 static void test_request(void)
@@ -525,12 +541,19 @@ static void test_request(void)
 	size_t i, n;
 
 	for (i = 0; i < sizeof(req_cases) / sizeof(req_cases[0]); i++) {
+		struct http_req q = { 0 };
 		struct url u;
 		int rc;
 
 		CHECK_EQ_INT(url_parse(req_cases[i].url, &u), 0);
-		rc = http_request_build(buf, sizeof(buf), &u, req_cases[i].host_override,
-					req_cases[i].range);
+		q.url = &u;
+		q.host = req_cases[i].host_override;
+		q.range_first = req_cases[i].first;
+		q.range_last = req_cases[i].last;
+		q.range_end = req_cases[i].end;
+		q.keep_alive = req_cases[i].keep;
+		q.if_range = req_cases[i].if_range;
+		rc = http_request_build(buf, sizeof(buf), &q);
 		if (!req_cases[i].req) {
 			CHECK_EQ_INT(rc, req_cases[i].rc);
 			continue;
@@ -540,8 +563,7 @@ static void test_request(void)
 		/* every buffer too small by even one byte (the NUL) is -ENOSPC */
 		for (n = 0; n <= (size_t)rc; n++) {
 			memset(buf, 'Z', sizeof(buf));
-			CHECK_EQ_INT(http_request_build(buf, n, &u, req_cases[i].host_override,
-							req_cases[i].range), -ENOSPC);
+			CHECK_EQ_INT(http_request_build(buf, n, &q), -ENOSPC);
 			CHECK(buf[n] == 'Z');	/* nothing written past the size */
 		}
 	}
@@ -550,20 +572,73 @@ static void test_request(void)
 /* A struct built by hand, not by url_parse(), must not smuggle bytes in. */
 static void test_request_guards(void)
 {
+	struct http_req q = { 0 };
 	struct url u;
 	char buf[256];
 
 	memset(&u, 0, sizeof(u));
+	q.url = &u;
 	strcpy(u.host, "h");
 	u.port = 80;
 	strcpy(u.path, "/a b");
-	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &u, NULL, 0), -EINVAL);
+	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &q), -EINVAL);
 	strcpy(u.path, "noslash");
-	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &u, NULL, 0), -EINVAL);
+	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &q), -EINVAL);
 	strcpy(u.path, "/ok\n");
-	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &u, NULL, 0), -EINVAL);
+	CHECK_EQ_INT(http_request_build(buf, sizeof(buf), &q), -EINVAL);
 	strcpy(u.path, "/ok");
-	CHECK(http_request_build(buf, sizeof(buf), &u, NULL, 0) > 0);
+	CHECK(http_request_build(buf, sizeof(buf), &q) > 0);
+}
+
+/* ETag, Last-Modified and Content-Encoding, fed whole and byte by byte. */
+static const struct {
+	const char *head, *etag, *lm;
+	int coded;
+} validator_cases[] = {
+	{ "HTTP/1.1 200 OK\r\nETag: \"6571-5f3a\"\r\nLast-Modified: Tue, 24 Nov 2026 19:36:15 GMT\r\n"
+	  "Content-Length: 1\r\n\r\n", "\"6571-5f3a\"", "Tue, 24 Nov 2026 19:36:15 GMT", 0 },
+	{ "HTTP/1.1 200 OK\r\netag: W/\"weak\"\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+	{ "HTTP/1.1 200 OK\r\nETag: unquoted\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+	{ "HTTP/1.1 200 OK\r\nETag: \"\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+	{ "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 1\r\n\r\n", "", "", 1 },
+	{ "HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+	{ "HTTP/1.1 200 OK\r\ncontent-encoding: Identity , br\r\nContent-Length: 1\r\n\r\n", "", "", 1 },
+	{ "HTTP/1.1 200 OK\r\nContent-Encoding:\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+	/* an interim head's fields do not leak into the final one */
+	{ "HTTP/1.1 100 Continue\r\nETag: \"x\"\r\nContent-Encoding: gzip\r\n\r\n"
+	  "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n", "", "", 0 },
+};
+
+static void test_validators(void)
+{
+	static struct http_resp r;
+	char big[HTTP_VALIDATOR_MAX + 64];
+	size_t i, j, len;
+
+	for (i = 0; i < sizeof(validator_cases) / sizeof(validator_cases[0]); i++) {
+		len = strlen(validator_cases[i].head);
+		for (j = 0; j < 2; j++) {
+			size_t k;
+
+			http_resp_init(&r);
+			if (j == 0)
+				CHECK_EQ_INT(http_resp_feed(&r, validator_cases[i].head, len), len);
+			else
+				for (k = 0; k < len; k++)
+					CHECK_EQ_INT(http_resp_feed(&r, validator_cases[i].head + k, 1), 1);
+			CHECK_EQ_INT(r.done, 1);
+			CHECK_EQ_STR(r.etag, validator_cases[i].etag);
+			CHECK_EQ_STR(r.last_modified, validator_cases[i].lm);
+			CHECK_EQ_INT(r.coded, validator_cases[i].coded);
+		}
+	}
+	/* a validator too long to keep is none */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "HTTP/1.1 200 OK\r\nETag: \"", 24);
+	memcpy(big + sizeof(big) - 8, "\"\r\n\r\n", 5);
+	http_resp_init(&r);
+	CHECK_EQ_INT(http_resp_feed(&r, big, sizeof(big) - 3), sizeof(big) - 3);
+	CHECK_EQ_STR(r.etag, "");
 }
 
 int main(void)
@@ -572,5 +647,6 @@ int main(void)
 	test_caps();
 	test_request();
 	test_request_guards();
+	test_validators();
 	return check_report("http");
 }

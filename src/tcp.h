@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * TCP client sockets with timeouts, shared by the fetch stage and the
+ * stream backend. Non-blocking sockets waited on with poll(); every
+ * function returns 0 / a count or a negative errno (-ETIMEDOUT when the
+ * wait runs out), never -1.
+ */
+#ifndef NETINIT_TCP_H
+#define NETINIT_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Waits for @events (POLLIN/POLLOUT) on @fd, at most @timeout_ms. 0 or -errno. */
+int tcp_wait(int fd, short events, unsigned timeout_ms);
+
+/* Connects to @addr:@port (network byte order address) within @timeout_ms. The fd or -errno. */
+int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms);
+
+/*
+ * Sends all @len bytes, waiting at most @timeout_ms each time the socket
+ * buffer is full. 0 once everything is sent, or -errno (EINTR retried).
+ */
+int tcp_send_all(int fd, const void *buf, size_t len, unsigned timeout_ms);
+
+/* Reads what is there, waiting at most @timeout_ms. 0 = closed by the peer. */
+ssize_t tcp_recv_some(int fd, void *buf, size_t size, unsigned timeout_ms);
+
+#endif
