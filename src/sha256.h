@@ -18,6 +18,14 @@ struct sha256 {
 	uint8_t buf[64];		/* partial block, bytes % 64 of it used */
 };
 
+/*
+ * Which block function hashes: 0 forces the portable C rounds, anything
+ * else takes the CPU's SHA extensions when CPUID reports them (the
+ * default, decided on first use). Returns 1 when the extensions are in
+ * use, 0 for the portable code. For tests and benchmarks.
+ */
+int sha256_select(int want);
+
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 /* Pads, writes the digest to @out; @s must be re-initialised to reuse it. */
