@@ -206,23 +206,33 @@ w("")
 w("nginx (Debian's nginx-light, `sendfile on`, started by the bench on 127.0.0.1 with")
 w("its own config) serves a 1 GiB random file from a tmpfs; each client writes it into")
 w("a tmpfs. Tools alternate within each round. CPU is the client's user+sys")
-w("(getrusage), nginx's own CPU is not counted. The copy ceiling is `dd bs=1M` from the")
-w("tmpfs file into a tmpfs file.")
+w("(getrusage), nginx's own CPU is not counted. Two ceilings, measured in the same")
+w("rounds: one core's memory copy rate (bench/memcpy.c: 1 GiB of memcpy() in 256 KiB")
+w("pieces, no I/O; a client copies each byte at least once, socket buffer to tmpfs")
+w("page) and nginx's own send rate (one GET read by bench/sink.py into one buffer and")
+w("thrown away: no file written). \"of server\" is a tool's rate over the latter; `dd bs=1M` tmpfs to tmpfs")
+w("is shown for comparison with earlier runs. Pinned rows check the SHA-256 while")
+w("receiving: netinit-fetch `--sha256`, and the peer way, `curl | tee FILE | sha256sum`.")
+cpu = [r for r in rows if r["section"] == "host" and r["metric"] == "sha_ni"]
+if cpu:
+    w("CPU: %s, SHA extensions %s." % (cpu[0]["note"], "present" if cpu[0]["value"] == "1" else "absent"))
 w("")
-tools = [("dd", "dd tmpfs -> tmpfs (copy ceiling)"), ("netinit-fetch", "build/host/netinit-fetch"),
-         ("curl", "curl"), ("wget", "wget")]
+tools = [("memcpy", "memcpy, one core (ceiling)"), ("server", "nginx -> bench/sink.py (ceiling)"),
+         ("dd", "dd tmpfs -> tmpfs"), ("netinit-fetch", "build/host/netinit-fetch"),
+         ("netinit-fetch-sha256", "build/host/netinit-fetch --sha256"),
+         ("curl", "curl"), ("curl-sha256sum", "curl \\| tee \\| sha256sum"), ("wget", "wget")]
 hv = {}
 for t, _ in tools:
     wall, cpu = samples("host", t, "wall_s"), samples("host", t, "cpu_s")
     if wall:
-        hv[t] = (med(wall), 1024 / med(wall), med(cpu))
+        hv[t] = (med(wall), 1024 / med(wall), med(cpu) if cpu else None)
 if not hv:
     w("not measured in this run")
     w("")
-ceil = hv.get("dd", (None, None, None))[1]
+ceil = hv.get("server", hv.get("dd", (None, None, None)))[1]
 curl = hv.get("curl")
 if hv:
-    w("| tool | median wall (s) | MiB/s | of ceiling | CPU s per GiB (median) | vs curl (speed) | vs curl (CPU) |")
+    w("| tool | median wall (s) | MiB/s | of server | CPU s per GiB (median) | vs curl (speed) | vs curl (CPU) |")
     w("|---|---:|---:|---:|---:|---:|---:|")
 for t, text in tools if hv else []:
     if t not in hv:
@@ -231,10 +241,17 @@ for t, text in tools if hv else []:
         w("| %s | not measured%s | | | | | |" % (text, (": " + missing[0]) if missing else ""))
         continue
     wl, rate, cpu = hv[t]
-    w("| %s | %.2f | %.0f | %s | %.2f | %s | %s |" % (
-        text, wl, rate, ("%.0f%%" % (100 * rate / ceil)) if ceil else "",
-        cpu, ("%.2f" % (rate / curl[1])) if curl and t != "dd" else "",
-        ("%.2f" % (cpu / curl[2])) if curl and t != "dd" and curl[2] else ""))
+    client = t not in ("dd", "memcpy", "server")
+    w("| %s | %.2f | %.0f | %s | %s | %s | %s |" % (
+        text, wl, rate, ("%.0f%%" % (100 * rate / ceil)) if ceil and t != "memcpy" else "",
+        "%.2f" % cpu if cpu is not None else "", ("%.2f" % (rate / curl[1])) if curl and client else "",
+        ("%.2f" % (cpu / curl[2])) if curl and client and curl[2] else ""))
+w("")
+if "netinit-fetch" in hv and "netinit-fetch-sha256" in hv:
+    pr = hv["netinit-fetch-sha256"][1] / hv["netinit-fetch"][1]
+    w("Pinned / unpinned netinit-fetch: **%.2f** (%.0f vs %.0f MiB/s)." % (
+        pr, hv["netinit-fetch-sha256"][1], hv["netinit-fetch"][1]))
+    w("")
 w("")
 env = [r["note"] for r in rows if r["section"] == "host" and r["metric"] == "versions"]
 if env:
@@ -324,6 +341,12 @@ if curl and "netinit-fetch" in hv:
 else:
     w("- **Host throughput vs curl: not measured**: build/host/netinit-fetch was not")
     w("  available in this tree when the run was made.")
+if "netinit-fetch" in hv and "netinit-fetch-sha256" in hv:
+    pin, unpin = hv["netinit-fetch-sha256"][1], hv["netinit-fetch"][1]
+    ok = pin >= 0.8 * unpin and pin >= 1024
+    w("- **Pinned download at least 80%% of unpinned and at least 1 GiB/s on loopback: %s.**"
+      % ("met" if ok else "NOT met"))
+    w("  %.0f vs %.0f MiB/s (%.0f%%)." % (pin, unpin, 100 * pin / unpin))
 if gratio is not None:
     w("- **In-guest throughput at least busybox wget's: %s.** ratio %.2f (%s vs %s MiB/s)."
       % ("met" if gratio >= 1.0 else "NOT met", gratio, fmt(med(gn)), fmt(med(gb))))
@@ -401,7 +424,7 @@ plot "%s" using 1:2 with linespoints lw 2 pt 7 title "combined.igz (ramfs)", \\
 if hv:
     with open(os.path.join(tmp, "host.dat"), "w") as f:
         for i, (t, text) in enumerate([x for x in tools if x[0] in hv]):
-            f.write('%d "%s" %.1f %.2f\n' % (i, t, hv[t][1], hv[t][2]))
+            f.write('%d "%s" %.1f %.2f\n' % (i, t, hv[t][1], hv[t][2] or 0))
     gnuplot('''set terminal pngcairo size 900,480 font "sans,10"
 set output "%s"
 set title "Host: 1 GiB over loopback from nginx into tmpfs (median of runs)"

@@ -9,8 +9,11 @@
 #   curve     the same for 64/128/256/512 MiB images, combined vs netinit
 #   guest     in-guest download MiB/s, netinit vs busybox wget, 5 each
 #             (alternating), and netinit's boot timeline from its log
-#   host      loopback nginx -> tmpfs, 1 GiB: netinit-fetch, curl, wget
-#             and dd tmpfs->tmpfs, 5 each (alternating), wall and CPU
+#   host      loopback nginx -> tmpfs, 1 GiB: netinit-fetch with and
+#             without --sha256, curl, curl | tee | sha256sum, wget, dd
+#             tmpfs->tmpfs; ceilings: one core's memcpy rate and nginx's
+#             send rate into bench/sink.py; 5 each (alternating), wall
+#             and CPU
 #   sizes     binary and initrd sizes
 # BENCH_QUICK=1: 1 run instead of 5, curve at 64 and 128 MiB only; the
 # report says so. BENCH_BUILD (default build/bench) holds the work files,
@@ -315,45 +318,74 @@ host_tmpfs() {
 		die "host: cannot mount a tmpfs and /dev/shm has only ${free_kb} KiB free (2.2 GiB needed)"
 }
 
+# host_run TOOL I: one timed run of TOOL, round I; rows wall_s and cpu_s.
+# TOOLs that write $HOST_DIR/dst.bin must leave the 1 GiB there, the same
+# bytes as the source (checked in round 1).
+host_run() {
+	t=$1
+	round=$2
+	rm -f "$HOST_DIR/dst.bin"
+	dst=1
+	case "$t" in
+	dd) set -- dd if="$HOST_DIR/src.bin" of="$HOST_DIR/dst.bin" bs=1M status=none ;;
+	curl) set -- curl -sS -o "$HOST_DIR/dst.bin" "$url" ;;
+	wget) set -- wget -q -O "$HOST_DIR/dst.bin" "$url" ;;
+	netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
+	netinit-fetch-sha256)
+		set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" ;;
+	curl-sha256sum)
+		# the peer way of checking while receiving: curl | tee FILE | sha256sum
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		set -- sh -c 'curl -sS "$1" | tee "$2" | sha256sum | grep -q "^$3 "' \
+			sh "$url" "$HOST_DIR/dst.bin" "$src_sha" ;;
+	server)
+		# nginx's own send rate, read into one buffer and thrown away
+		dst=0
+		set -- python3 "$top/bench/sink.py" "$NGINX_PORT" /big.bin ;;
+	esac
+	r=$(python3 "$top/bench/timeit.py" "$@" 2>"$logs/host-$t-$round.err") ||
+		die "host: $t failed: $(tail -n 3 "$logs/host-$t-$round.err")"
+	if [ "$dst" = 1 ]; then
+		got=$(stat -c %s "$HOST_DIR/dst.bin" 2>/dev/null || echo 0)
+		[ "$got" = 1073741824 ] || die "host: $t wrote $got bytes, not 1 GiB"
+		if [ "$round" = 1 ] && ! cmp -s "$HOST_DIR/src.bin" "$HOST_DIR/dst.bin"; then
+			die "host: $t wrote different bytes"
+		fi
+	fi
+	# shellcheck disable=SC2086 # three numbers
+	set -- $r
+	row host "$t" "$round" wall_s "$1" ""
+	row host "$t" "$round" cpu_s "$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.3f", u + s }')" "user $2 sys $3"
+	say "  $t run $round: $1 s wall, user $2 s, sys $3 s"
+}
+
 host_section() {
 	host_tmpfs
 	say "host: 1 GiB in $HOST_DIR"
 	head -c 1G /dev/urandom >"$HOST_DIR/src.bin"
+	src_sha=$(sha256sum "$HOST_DIR/src.bin" | cut -d' ' -f1)
 	ln -sf "$HOST_DIR/src.bin" "$www/big.bin"
 	url="http://127.0.0.1:$NGINX_PORT/big.bin"
 	nf="$top/build/host/netinit-fetch"
-	tools="dd curl wget"
+	cc -O2 -o "$bdir/memcpy" "$top/bench/memcpy.c" || die "host: cannot build bench/memcpy.c"
+	tools="server dd curl curl-sha256sum wget"
 	if [ -x "$nf" ]; then
-		tools="$tools netinit-fetch"
+		tools="$tools netinit-fetch netinit-fetch-sha256"
 	else
 		row host netinit-fetch 0 missing "" "build/host/netinit-fetch not built (no make target on this tree)"
 		say "host: build/host/netinit-fetch not available, row skipped"
 	fi
 	row host env 0 versions "" "$(curl --version | head -n 1 | cut -d' ' -f1-2) / $(wget --version | head -n 1 | cut -d' ' -f1-3) / $(nginx -v 2>&1 | cut -d' ' -f3) / $(dd --version | head -n 1)"
-	i=1
-	while [ "$i" -le "$REPS" ]; do
+	row host cpu 0 sha_ni "$(grep -qw sha_ni /proc/cpuinfo && echo 1 || echo 0)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+	n=1
+	while [ "$n" -le "$REPS" ]; do
+		secs=$("$bdir/memcpy") || die "host: bench/memcpy failed"
+		row host memcpy "$n" wall_s "$secs" "1 GiB in 256 KiB memcpy() pieces, one core"
+		say "  memcpy run $n: $secs s"
 		for t in $tools; do
-			rm -f "$HOST_DIR/dst.bin"
-			case "$t" in
-			dd) set -- dd if="$HOST_DIR/src.bin" of="$HOST_DIR/dst.bin" bs=1M status=none ;;
-			curl) set -- curl -sS -o "$HOST_DIR/dst.bin" "$url" ;;
-			wget) set -- wget -q -O "$HOST_DIR/dst.bin" "$url" ;;
-			netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
-			esac
-			r=$(python3 "$top/bench/timeit.py" "$@" 2>"$logs/host-$t-$i.err") ||
-				die "host: $t failed: $(tail -n 3 "$logs/host-$t-$i.err")"
-			got=$(stat -c %s "$HOST_DIR/dst.bin" 2>/dev/null || echo 0)
-			[ "$got" = 1073741824 ] || die "host: $t wrote $got bytes, not 1 GiB"
-			if [ "$i" = 1 ] && ! cmp -s "$HOST_DIR/src.bin" "$HOST_DIR/dst.bin"; then
-				die "host: $t wrote different bytes"
-			fi
-			# shellcheck disable=SC2086 # three numbers
-			set -- $r
-			row host "$t" "$i" wall_s "$1" ""
-			row host "$t" "$i" cpu_s "$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.3f", u + s }')" "user $2 sys $3"
-			say "  $t run $i: $1 s wall, user $2 s, sys $3 s"
+			host_run "$t" "$n"
 		done
-		i=$((i + 1))
+		n=$((n + 1))
 	done
 	host_cleanup
 }
