@@ -38,9 +38,9 @@ all: $(BUILD)/netinit
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
 # of the same src/fetch.c): build/host/netinit-fetch is optimised, without
 # sanitizers, for benchmarks; netinit-fetch-asan is the one the tests run.
-# src/dns.c joins when it exists (host names through the resolver).
+# src/dns.c with its socket seam src/dns_net.c (host names through the resolver).
 FETCH_SRCS := tests/host/netinit_fetch_main.c src/fetch.c src/tcp.c src/file.c src/log.c src/clock.c src/image.c \
-	      $(wildcard src/dns.c) $(PURE)
+	      src/dns.c src/dns_net.c $(PURE)
 HOST_O2    := -O2 $(WARN) -D_GNU_SOURCE
 
 host: $(BUILD)/host/netinit-fetch $(BUILD)/host/netinit-fetch-asan
@@ -73,6 +73,20 @@ $(BUILD)/netinit: $(SRCS) $(HDRS) Makefile
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/check.h $(PURE) $(HDRS)
 	@mkdir -p $(BUILD)/host
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(PURE)
+
+# The state machines through their I/O seam (as sd-dhcp-client's tests):
+# src/dhcp.c and src/dns.c linked with tests/unit/fake_*.c in place of
+# src/dhcp_net.c, src/dns_net.c, src/clock.c and src/log.c (link-time
+# substitution), replaying the captures in tests/fixtures on a fake clock.
+FAKE_SYS := tests/unit/fake_sys.c tests/unit/fake.h tests/unit/check.h $(PURE) $(HDRS)
+
+$(BUILD)/host/test_dhcp: tests/unit/test_dhcp.c src/dhcp.c tests/unit/fake_dhcp_net.c $(FAKE_SYS)
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $(filter %.c,$^)
+
+$(BUILD)/host/test_dns: tests/unit/test_dns.c src/dns.c tests/unit/fake_dns_net.c $(FAKE_SYS)
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $(filter %.c,$^)
 
 unit: $(UNIT_BINS) $(BUILD)/netinit
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; \

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * DHCPv4 client state machine (RFC 2131 section 4.4) on a packet socket:
- * the interface has no address yet, so frames are sent and received below
- * the IP stack. Packet building and parsing live in dhcp_pkt.c.
+ * DHCPv4 client state machine (RFC 2131 section 4.4). The interface has no
+ * address yet, so packets go through a packet socket, behind the narrow
+ * seam of dhcp_net.h (dhcp_net.c; the host tests link a replaying fake);
+ * time comes from clock.h. Packet building and parsing live in dhcp_pkt.c.
  *
  * Replies are matched on xid and chaddr; anything else on the wire is
  * ignored. Retransmissions back off exponentially (RFC 2131 4.1) from 2 s
@@ -11,17 +12,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_ether.h>
 #include <netinet/in.h>
-#include <netpacket/packet.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "dhcp.h"
+#include "dhcp_net.h"
 #include "log.h"
 
 #define RETRANS_FIRST_MS 2000
@@ -38,32 +36,11 @@ struct dhcp_client {
 	struct dhcp_msg offer;
 };
 
-static int packet_socket(const struct netif *nif)
-{
-	struct sockaddr_ll sll;
-	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
-
-	if (fd < 0)
-		return -errno;
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
-	sll.sll_ifindex = nif->index;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
-	return fd;
-}
-
 static int dhcp_send(struct dhcp_client *c)
 {
 	uint8_t payload[DHCP_PKT_MAX], frame[DHCP_PKT_MAX + 28];
 	struct dhcp_req req;
-	struct sockaddr_ll to;
-	int plen, flen;
+	int plen, flen, rc;
 
 	memset(&req, 0, sizeof(req));
 	req.type = c->state;
@@ -81,14 +58,9 @@ static int dhcp_send(struct dhcp_client *c)
 			  INADDR_BROADCAST, DHCP_CLIENT_PORT, DHCP_SERVER_PORT);
 	if (flen < 0)
 		return flen;
-	memset(&to, 0, sizeof(to));
-	to.sll_family = AF_PACKET;
-	to.sll_protocol = htons(ETH_P_IP);
-	to.sll_ifindex = c->nif->index;
-	to.sll_halen = 6;
-	memset(to.sll_addr, 0xff, 6);
-	if (sendto(c->fd, frame, (size_t)flen, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		return -errno;
+	rc = dhcp_net_send(c->fd, c->nif, frame, (size_t)flen);
+	if (rc < 0)
+		return rc;
 	log_debug("dhcp: +%llu ms sent %s xid %08x",
 		  (unsigned long long)(clock_ms() - c->start_ms),
 		  c->state == DHCP_DISCOVER ? "DISCOVER" : "REQUEST", c->xid);
@@ -103,11 +75,10 @@ static int dhcp_recv(struct dhcp_client *c, struct dhcp_msg *msg)
 {
 	uint8_t frame[1536];
 	const uint8_t *payload;
-	ssize_t n = recv(c->fd, frame, sizeof(frame), 0);
-	int plen;
+	int n = dhcp_net_recv(c->fd, frame, sizeof(frame)), plen;
 
 	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+		return n == -EINTR || n == -EAGAIN ? 0 : n;
 	plen = dhcp_unframe(frame, (size_t)n, DHCP_CLIENT_PORT, &payload);
 	if (plen < 0 || dhcp_parse(payload, (size_t)plen, msg) < 0)
 		return 0;
@@ -165,13 +136,13 @@ static int dhcp_tick(struct dhcp_client *c, uint64_t now)
 static void dhcp_drop(struct dhcp_client *c, int rc)
 {
 	log_info("dhcp: %s: %s, giving up on it", c->nif->name, strerror(-rc));
-	close(c->fd);
+	dhcp_net_close(c->fd);
 	c->fd = -1;
 }
 
 static int dhcp_loop(struct dhcp_client *c, int n, uint64_t deadline, struct dhcp_msg *lease)
 {
-	struct pollfd pfd[NETIF_MAX];
+	int fds[NETIF_MAX];
 	uint64_t now, next;
 	int i, rc, live;
 
@@ -181,8 +152,7 @@ static int dhcp_loop(struct dhcp_client *c, int n, uint64_t deadline, struct dhc
 		for (i = 0; i < n; i++) {
 			if (c[i].fd >= 0 && (rc = dhcp_tick(&c[i], now)) < 0)
 				dhcp_drop(&c[i], rc);
-			pfd[i].fd = c[i].fd;
-			pfd[i].events = POLLIN;
+			fds[i] = c[i].fd;
 			if (c[i].fd < 0)
 				continue;
 			live++;
@@ -191,13 +161,13 @@ static int dhcp_loop(struct dhcp_client *c, int n, uint64_t deadline, struct dhc
 		}
 		if (!live)
 			return -ENETDOWN;
-		rc = poll(pfd, (nfds_t)n, (int)(next > now ? next - now : 0));
-		if (rc < 0 && errno != EINTR)
-			return -errno;
+		rc = dhcp_net_wait(fds, n, (unsigned)(next > now ? next - now : 0));
+		if (rc < 0)
+			return rc;
 		for (i = 0; rc > 0 && i < n; i++) {
 			int got;
 
-			if (c[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLERR)))
+			if (c[i].fd < 0 || !(rc & (1 << i)))
 				continue;
 			got = dhcp_recv(&c[i], lease);
 			if (got < 0)
@@ -223,7 +193,7 @@ int dhcp_obtain(const struct netif *nifs, int n, unsigned timeout_ms, struct dhc
 		c[i].xid = clock_random();
 		c[i].start_ms = start;
 		c[i].state = DHCP_DISCOVER;
-		c[i].fd = packet_socket(&nifs[i]);
+		c[i].fd = dhcp_net_open(&nifs[i]);
 		if (c[i].fd < 0)
 			log_info("dhcp: %s: no packet socket: %s", nifs[i].name,
 				 strerror(-c[i].fd));
@@ -231,7 +201,7 @@ int dhcp_obtain(const struct netif *nifs, int n, unsigned timeout_ms, struct dhc
 	rc = dhcp_loop(c, n, start + timeout_ms, lease);
 	for (i = 0; i < n; i++)
 		if (c[i].fd >= 0)
-			close(c[i].fd);
+			dhcp_net_close(c[i].fd);
 	return rc;
 }
 

@@ -4,20 +4,18 @@
  * server per round, servers in /etc/resolv.conf order, the wait doubling
  * each round. A reply is accepted only from the server asked (connected
  * socket), with our random id and our question (dns_pkt.c checks both);
- * anything else is ignored. Packet encoding lives in dns_pkt.c.
+ * anything else is ignored. The socket is behind the seam of dns_net.h
+ * (dns_net.c; the host tests link a replaying fake), time comes from
+ * clock.h, and packet encoding lives in dns_pkt.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "dns.h"
+#include "dns_net.h"
 #include "dns_pkt.h"
 #include "file.h"
 #include "log.h"
@@ -74,48 +72,37 @@ static int dns_conf(uint32_t *srv, char *dom, size_t dsize)
 static int ask(uint32_t server, const char *name, uint32_t *addr, unsigned wait_ms)
 {
 	uint8_t q[DNS_UDP_MAX], r[DNS_UDP_MAX];
-	struct sockaddr_in sa;
 	uint16_t id = (uint16_t)clock_random();
 	uint64_t end = clock_ms() + wait_ms, now;
-	int fd, len, rc = -ETIMEDOUT;
+	int fd, len, n, rc = -ETIMEDOUT;
 
 	len = dns_build_query(q, sizeof(q), name, id);
 	if (len < 0)
 		return len;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = dns_net_open(server);
 	if (fd < 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(DNS_PORT);
-	sa.sin_addr.s_addr = server;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    send(fd, q, (size_t)len, 0) != len) {
-		rc = -errno;
+		return fd;
+	n = dns_net_send(fd, q, (size_t)len);
+	if (n < 0) {
+		rc = n;
 		goto out;
 	}
 	while ((now = clock_ms()) < end) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&pfd, 1, (int)(end - now)) <= 0)
-			continue;
-		n = recv(fd, r, sizeof(r), 0);
-		if (n < 0) {
-			/* ICMP port unreachable: nobody serves DNS there */
-			if (errno == ECONNREFUSED) {
-				rc = -EAGAIN;
-				break;
-			}
-			continue;
+		n = dns_net_recv(fd, r, sizeof(r), (unsigned)(end - now));
+		/* ICMP port unreachable: nobody serves DNS there */
+		if (n == -ECONNREFUSED) {
+			rc = -EAGAIN;
+			break;
 		}
+		if (n < 0)
+			continue;
 		rc = dns_parse_response(r, (size_t)n, id, name, addr);
 		if (rc != -ENOMSG && rc != -EBADMSG)
 			break;
 		rc = -ETIMEDOUT;	/* junk: keep waiting for the real answer */
 	}
 out:
-	close(fd);
+	dns_net_close(fd);
 	return rc;
 }
 
