@@ -353,7 +353,9 @@ static int body_feed(struct fetch *f, const char *buf, size_t n)
 		used = chunked_feed(&f->ck, buf, n, &off, &len);
 		if (used < 0) {
 			abandon(f);
-			log_err("%s: malformed chunked body (%s)", f->host, strerror(-used));
+			log_err("%s: malformed chunked body (%s): broken server or proxy",
+				f->host, used == -E2BIG ? "a chunk size or the trailer over "
+				"netinit's limits" : "bad chunk framing");
 			return used;
 		}
 		if (len) {

@@ -5,7 +5,7 @@
 # 127.0.0.1, one case per fault. Each case checks the exit status, a line
 # of the tool's output, and that the output file is the image byte for byte
 # (or, on failure, that neither it nor its .part exists). Each run is killed
-# after 30 s: a hang is a failure. The write-error case runs the non-ASan
+# after 60 s: a hang is a failure. The write-error case runs the non-ASan
 # build/host/netinit-fetch under tests/host/write_fault.c (LD_PRELOAD).
 # Seconds, no QEMU.
 # Usage: fetch_test.sh [BINARY]
@@ -69,10 +69,10 @@ run() {
 	start=$(date +%s)
 	rc=0
 	if [ -n "$preload" ]; then
-		LD_PRELOAD=$preload timeout 30 "$plain_bin" --retries 0 --timeout 5 -o "$out" "$@" \
+		LD_PRELOAD=$preload timeout 60 "$plain_bin" --retries 0 --timeout 5 -o "$out" "$@" \
 			>"$tmp/log$n" 2>&1 || rc=$?
 	else
-		timeout 30 "$bin" --retries 0 --timeout 5 -o "$out" "$@" >"$tmp/log$n" 2>&1 ||
+		timeout 60 "$bin" --retries 0 --timeout 5 -o "$out" "$@" >"$tmp/log$n" 2>&1 ||
 			rc=$?
 	fi
 	secs=$(($(date +%s) - start))
@@ -162,6 +162,13 @@ run slowhead-then-good 0 "no complete response head within 2 s" "$base/slowhead/
 run trickle-then-good 0 "below netinit.speed_limit" "$base/trickle/img?t=1" "$base/img?t=tr" \
 	--sha256 "$sha" --idle-timeout 3 --speed-limit 1000 --speed-time 2
 ranged "$base/img?t=tr" "range=bytes=15728"
+# the defaults (1024 bytes/s for 30 s) leave a trickle within a minute
+run trickle-defaults 0 "below netinit.speed_limit=1024 bytes/s for netinit.speed_time=30 s" \
+	"$base/trickle/img?t=2" "$base/img" --sha256 "$sha"
+if [ "$secs" -lt 29 ] || [ "$secs" -gt 45 ]; then
+	fail=$((fail + 1))
+	echo "FAIL trickle-defaults: left the trickling mirror after ${secs}s, want 30-45"
+fi
 # one line per failure: a silent server is told once
 run silent 1 "sent no complete response head within 1 s" "$base/stall-head/img" \
 	--idle-timeout 1
