@@ -24,6 +24,7 @@
 
 #define TIMEOUT_MAX 86400	/* a day: longer is a typo */
 #define RETRIES_MAX 100
+#define SPEED_LIMIT_MAX 1000000000	/* 1 GB/s: more is a typo */
 #define MSG_VALUE_MAX 60	/* longest value quoted in an error message */
 
 /* One setting: key, optional value, where its error message goes. */
@@ -364,6 +365,24 @@ static int set_idle_timeout(struct netinit_config *cfg, struct arg *a)
 			"; give how many seconds without a byte end a download attempt");
 }
 
+static int set_speed_limit(struct netinit_config *cfg, struct arg *a)
+{
+	uint64_t v;
+
+	if (parse_dec(a, SPEED_LIMIT_MAX, &v) < 0)
+		return fail_n(a, -EINVAL, "is not 0..", SPEED_LIMIT_MAX,
+			      "; give the bytes per second below which a mirror is left "
+			      "(0: never)");
+	cfg->speed_limit = (unsigned)v;
+	return 0;
+}
+
+static int set_speed_time(struct netinit_config *cfg, struct arg *a)
+{
+	return set_secs(a, &cfg->speed_time, "; give how many seconds below "
+			"netinit.speed_limit leave a mirror");
+}
+
 static int set_retries(struct netinit_config *cfg, struct arg *a)
 {
 	uint64_t v;
@@ -395,6 +414,8 @@ static const struct cmdline_key {
 	{ "netinit.retries", set_retries, 0, 0 },
 	{ "netinit.connect_timeout", set_connect_timeout, 0, 0 },
 	{ "netinit.idle_timeout", set_idle_timeout, 0, 0 },
+	{ "netinit.speed_limit", set_speed_limit, 0, 0 },
+	{ "netinit.speed_time", set_speed_time, 0, 0 },
 	{ "netinit.debug", set_debug, 0, 0 },
 	{ "netinit.keepnet", set_keepnet, 0, 0 },
 	{ "netinit.rootinit", set_rootinit, 0, 0 },
@@ -519,6 +540,8 @@ void cmdline_init(struct netinit_config *cfg)
 	cfg->retries = 3;
 	cfg->connect_timeout = 10;
 	cfg->idle_timeout = 20;
+	cfg->speed_limit = 1024;
+	cfg->speed_time = 30;
 }
 
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,

@@ -45,6 +45,8 @@ struct netinit_config {
 	unsigned retries;			/* netinit.retries= (default 3) */
 	unsigned connect_timeout;		/* netinit.connect_timeout= seconds (default 10) */
 	unsigned idle_timeout;			/* netinit.idle_timeout= seconds (default 20) */
+	unsigned speed_limit;			/* netinit.speed_limit= bytes/s (default 1024, 0 off) */
+	unsigned speed_time;			/* netinit.speed_time= seconds (default 30) */
 	enum cmdline_onerror onerror;
 	enum cmdline_mode mode;
 	char rootinit[CMDLINE_PATH_MAX];	/* netinit.rootinit= ("" = /sbin/init) */
@@ -58,7 +60,10 @@ struct netinit_config {
 	int quiet;				/* quiet */
 };
 
-/* Defaults: everything empty, timeout 60, retries 3, connect_timeout 10, idle_timeout 20. */
+/*
+ * Defaults: everything empty, timeout 60, retries 3, connect_timeout 10,
+ * idle_timeout 20, speed_limit 1024, speed_time 30.
+ */
 void cmdline_init(struct netinit_config *cfg);
 
 /*

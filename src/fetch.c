@@ -9,11 +9,20 @@
  * checked against netinit.sha256 before the file may get its final name.
  *
  * Failures: a connection that drops or stalls (netinit.idle_timeout) after
- * delivering bytes is resumed with "Range: bytes=N-" (RFC 9110 14.2); only
- * a 206 whose Content-Range starts at N and names the known total is
- * accepted, a 200 restarts from byte 0. A mirror that fails otherwise
- * (connect, 4xx/5xx, size or hash mismatch) is left for the next; rounds
- * over the list repeat with exponential backoff and jitter.
+ * delivering bytes is resumed with "Range: bytes=N-" (RFC 9110 14.2) and
+ * "If-Range:" the ETag (else Last-Modified) of the answer that began the
+ * .part (RFC 9110 13.1.5). Only a 206 whose Content-Range starts at N and
+ * names the known total under the same validator continues the .part; an
+ * answer that shows the image changed or that cannot say where it ends (a
+ * 200, a 206 with another total, another ETag or "/ *", a 416) restarts
+ * from byte 0 at once. The distrusted server decides nothing else: every
+ * byte is written at the offset it belongs to (pwrite at done), a head must
+ * arrive whole within netinit.idle_timeout, a body slower than
+ * netinit.speed_limit for netinit.speed_time leaves the mirror, a coded
+ * (compressed) body is refused. A mirror that fails otherwise (connect,
+ * 4xx/5xx, size or hash mismatch) is left for the next, which resumes the
+ * same .part; rounds over the list repeat with exponential backoff and
+ * jitter. One line per failure.
  *
  * Memory (DESIGN.md): without root= the initramfs is a tmpfs capped at half
  * of RAM. Before the first body byte the cap is raised by the image size,
@@ -68,6 +77,7 @@ struct fetch {
 	int out;			/* .part file, kept across attempts */
 	int64_t total;			/* image size, -1 while unknown */
 	uint64_t done;			/* bytes in .part (and hashed) */
+	char validator[HTTP_VALIDATOR_MAX];	/* ETag, else Last-Modified, of .part's source */
 	uint64_t room;			/* bytes the memory check has allowed */
 	unsigned resumes;
 	int hashing;			/* a digest is pinned (or debug wants it) */
@@ -77,25 +87,35 @@ struct fetch {
 	uint64_t left;			/* body bytes to go (identity coding) */
 	int chunked;
 	struct chunked ck;
+	int in_body;			/* past the head: a drop here may be resumed */
 	uint64_t t_start, t_shown, done_start;
 	int shown;			/* a progress line is on the console */
+	/* the low-speed rule: a sample a second; below the limit since slow_since */
+	uint64_t t_sample, b_sample, slow_since, b_slow;
+	int slow;
 };
 
 static char iobuf[IO_BUF];
 
-static int write_all(int fd, const char *buf, size_t len)
+/* "3 MiB" from 1 MiB on, else "65543 bytes". */
+static const char *size_text(char *buf, size_t size, uint64_t bytes)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
+	if (bytes >= 1 << 20)
+		snprintf(buf, size, "%llu MiB", MiB(bytes));
+	else
+		snprintf(buf, size, "%llu bytes", (unsigned long long)bytes);
+	return buf;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
+/* Where the .part stands: "N of T bytes", or "N bytes (size unknown)". */
+static const char *at_text(const struct fetch *f, char *buf, size_t size)
+{
+	if (f->total >= 0)
+		snprintf(buf, size, "%llu of %lld bytes", (unsigned long long)f->done,
+			 (long long)f->total);
+	else
+		snprintf(buf, size, "%llu bytes (size unknown)", (unsigned long long)f->done);
+	return buf;
 }
 
 static void close_fd(int *fd)
@@ -252,9 +272,40 @@ static int restart(struct fetch *f)
 {
 	f->done = 0;
 	f->resumes = 0;
+	f->validator[0] = '\0';
 	sha256_init(&f->sha);
 	if (f->out >= 0 && (ftruncate(f->out, 0) < 0 || lseek(f->out, 0, SEEK_SET) < 0))
 		return -errno;
+	return 0;
+}
+
+/*
+ * Writes @n bytes at offset done: after a failed write the next attempt
+ * writes where its bytes belong, whatever a short write left behind.
+ */
+static int write_at(struct fetch *f, const char *buf, size_t n)
+{
+	uint64_t off = f->done;
+
+	while (n > 0) {
+		ssize_t w = pwrite(f->out, buf, n, (off_t)off);
+		int rc;
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = w < 0 ? -errno : -EIO;
+			abandon(f);
+			log_err("cannot write %s at byte %llu: %s (errno %d): RAM full or "
+				"failing; the bytes from %llu on are fetched again",
+				f->part, (unsigned long long)off, strerror(-rc), -rc,
+				(unsigned long long)f->done);
+			return rc;
+		}
+		buf += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
 	return 0;
 }
 
@@ -274,7 +325,7 @@ static int store(struct fetch *f, const char *buf, size_t n)
 		if (rc < 0)
 			return rc;
 	}
-	rc = write_all(f->out, buf, n);
+	rc = write_at(f, buf, n);
 	if (rc < 0)
 		return rc;
 	if (f->hashing)
@@ -302,7 +353,9 @@ static int body_feed(struct fetch *f, const char *buf, size_t n)
 		used = chunked_feed(&f->ck, buf, n, &off, &len);
 		if (used < 0) {
 			abandon(f);
-			log_err("%s: malformed chunked body (%s)", f->host, strerror(-used));
+			log_err("%s: malformed chunked body (%s): broken server or proxy",
+				f->host, used == -E2BIG ? "a chunk size or the trailer over "
+				"netinit's limits" : "bad chunk framing");
 			return used;
 		}
 		if (len) {
@@ -316,14 +369,49 @@ static int body_feed(struct fetch *f, const char *buf, size_t n)
 	return f->ck.done;
 }
 
+/*
+ * The low-speed rule (curl's --speed-limit/--speed-time): the rate is
+ * sampled about once a second; below netinit.speed_limit in every sample
+ * for netinit.speed_time seconds, the mirror is left (-ETIME) for the next,
+ * which resumes. A silent mirror is the idle timeout's.
+ */
+static int too_slow(struct fetch *f)
+{
+	uint64_t now = clock_ms(), ms = now - f->t_sample;
+	unsigned limit = f->cfg->speed_limit, secs = f->cfg->speed_time;
+
+	if (!limit || ms < 1000)
+		return 0;
+	if ((f->done - f->b_sample) * 1000 / ms >= limit) {
+		f->slow = 0;
+	} else if (!f->slow) {
+		f->slow = 1;
+		f->slow_since = f->t_sample;
+		f->b_slow = f->b_sample;
+	}
+	f->t_sample = now;
+	f->b_sample = f->done;
+	if (!f->slow || now - f->slow_since < (uint64_t)secs * 1000)
+		return 0;
+	abandon(f);
+	log_err("%s sent %llu bytes in %llu s, below netinit.speed_limit=%u bytes/s for "
+		"netinit.speed_time=%u s: leaving it at byte %llu", f->host,
+		(unsigned long long)(f->done - f->b_slow),
+		(unsigned long long)(now - f->slow_since) / 1000, limit, secs,
+		(unsigned long long)f->done);
+	return -ETIME;
+}
+
 /* Streams the body (after @have bytes in iobuf already read past the head). */
 static int fetch_body(struct fetch *f, size_t have)
 {
 	unsigned idle_ms = f->cfg->idle_timeout * 1000;
 	int rc = 0;
 
-	f->t_start = f->t_shown = clock_ms();
-	f->done_start = f->done;
+	f->t_start = f->t_shown = f->t_sample = clock_ms();
+	f->done_start = f->b_sample = f->done;
+	f->slow = 0;
+	f->in_body = 1;
 	if (have || (!f->chunked && f->left == 0))
 		rc = body_feed(f, iobuf, have);
 	while (rc == 0) {
@@ -337,6 +425,8 @@ static int fetch_body(struct fetch *f, size_t have)
 			return n < 0 ? (int)n : -EPIPE;		/* closed early: truncated */
 		rc = body_feed(f, iobuf, (size_t)n);
 		progress(f);
+		if (rc == 0)
+			rc = too_slow(f);
 	}
 	return rc < 0 ? rc : 0;
 }
@@ -364,19 +454,67 @@ static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
 	return rc;
 }
 
+/* One line for a head that did not arrive whole: what came, in words. */
+static void head_failed(const struct fetch *f, const char *url_text, int rc, unsigned secs)
+{
+	if (rc == -ETIMEDOUT)
+		log_err("%s: %s sent no complete response head within %u s "
+			"(netinit.idle_timeout)", url_text, f->host, secs);
+	else if (rc == -ECONNRESET)
+		log_err("%s: %s closed the connection before a complete response head",
+			url_text, f->host);
+	else if (rc == -EBADMSG)
+		log_err("%s: malformed HTTP response head from %s (bad status line or header, "
+			"or both Content-Length and Transfer-Encoding): broken server or proxy",
+			url_text, f->host);
+	else if (rc == -E2BIG)
+		log_err("%s: HTTP response head from %s over netinit's limits (a line over %u "
+			"bytes, over %u header lines or over %u interim 1xx heads): broken "
+			"server or proxy", url_text, f->host, HTTP_LINE_MAX - 1,
+			HTTP_HEADERS_MAX, HTTP_INTERIM_MAX);
+	else
+		log_err("%s: no response head from %s: %s", url_text, f->host, strerror(-rc));
+}
+
+/* Reads the head into @r within the idle timeout, the whole head. */
+static int read_head(struct fetch *f, struct http_resp *r, size_t *have)
+{
+	uint64_t deadline = clock_ms() + (uint64_t)f->cfg->idle_timeout * 1000;
+	int used;
+
+	http_resp_init(r);
+	while (!r->done) {
+		uint64_t now = clock_ms();
+		ssize_t n;
+
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		n = tcp_recv_some(f->fd, iobuf, sizeof(iobuf), (unsigned)(deadline - now));
+		if (n <= 0)
+			return n < 0 ? (int)n : -ECONNRESET;
+		used = http_resp_feed(r, iobuf, (size_t)n);
+		if (used < 0)
+			return used;
+		*have = (size_t)n - (size_t)used;
+		memmove(iobuf, iobuf + used, *have);
+	}
+	return 0;
+}
+
 /*
  * Connects and reads the response head for @u, asking for the bytes from
- * f->done on. Returns the HTTP status (>= 100) with the socket in f->fd
- * and the bytes read past the head in iobuf[0..*have), or a negative errno.
+ * f->done on (If-Range the validator, when known). Returns the HTTP status
+ * (>= 100) with the socket in f->fd and the bytes read past the head in
+ * iobuf[0..*have), or a negative errno after logging it.
  */
-static int request(struct fetch *f, const struct url *u, struct http_resp *r, size_t *have)
+static int request(struct fetch *f, const struct url *u, const char *url_text,
+		   struct http_resp *r, size_t *have)
 {
 	unsigned idle_ms = f->cfg->idle_timeout * 1000;
 	struct http_req q = { 0 };
 	char req[1536], ip[20];
 	uint32_t addr;
-	int rc, len, used;
-	size_t got = 0;
+	int rc, len;
 
 	rc = resolve(f, u, &addr);
 	if (rc < 0)
@@ -386,75 +524,149 @@ static int request(struct fetch *f, const struct url *u, struct http_resp *r, si
 	q.url = u;
 	q.host = u->host[0] ? NULL : ip;
 	q.range_first = f->done;
+	q.if_range = f->done && f->validator[0] ? f->validator : NULL;
 	len = http_request_build(req, sizeof(req), &q);
-	if (len < 0)
+	if (len < 0) {
+		log_err("%s: cannot be put in an HTTP request (%s): shorten or fix the URL",
+			url_text, strerror(-len));
 		return len;
-	f->fd = tcp_connect(addr, u->port, f->cfg->connect_timeout * 1000);
-	if (f->fd < 0)
-		return f->fd;
-	rc = tcp_send_all(f->fd, req, (size_t)len, idle_ms);
-	if (rc < 0)
-		return rc;
-	http_resp_init(r);
-	while (!r->done) {
-		ssize_t n = tcp_recv_some(f->fd, iobuf, sizeof(iobuf), idle_ms);
-
-		if (n <= 0)
-			return n < 0 ? (int)n : -ECONNRESET;
-		used = http_resp_feed(r, iobuf, (size_t)n);
-		if (used < 0)
-			return used;
-		got = (size_t)n - (size_t)used;
-		memmove(iobuf, iobuf + used, got);
 	}
-	*have = got;
+	f->fd = tcp_connect(addr, u->port, f->cfg->connect_timeout * 1000);
+	if (f->fd < 0) {
+		log_err("%s: cannot connect to %s port %u: %s: check that the server is up and "
+			"the address is right", url_text, ip, u->port, strerror(-f->fd));
+		return f->fd;
+	}
+	rc = tcp_send_all(f->fd, req, (size_t)len, idle_ms);
+	if (rc < 0) {
+		log_err("%s: cannot send the request to %s: %s", url_text, f->host,
+			strerror(-rc));
+		return rc;
+	}
+	*have = 0;
+	rc = read_head(f, r, have);
+	if (rc < 0) {
+		abandon(f);
+		head_failed(f, url_text, rc, f->cfg->idle_timeout);
+		return rc;
+	}
 	return r->status;
 }
 
+/* The answer carries a validator other than the one the .part came with. */
+static const char *changed(const struct fetch *f, const struct http_resp *r)
+{
+	const char *now = f->validator[0] == '"' ? r->etag : r->last_modified;
+
+	return f->validator[0] && now[0] && strcmp(now, f->validator) ? now : NULL;
+}
+
 /*
- * A 206 answers our "Range: bytes=N-" only if it starts at N, runs to the
- * end and names the total we know (or, size unknown, any total).
+ * A 206 answers our "Range: bytes=N-" only if it starts at N and runs to
+ * the end: else the server is broken (-EPROTO, the mirror is left with the
+ * bytes kept). It continues the .part only if it names the total we know
+ * under the validator we know: else the image changed, or its end is
+ * unknown ("/ *"), and the caller starts over from byte 0 (-ESTALE).
  */
 static int check_partial(struct fetch *f, const struct http_resp *r, const char *url_text)
 {
-	if (f->done > 0 && r->has_range && r->range_first == f->done &&
-	    (r->range_total >= 0 || f->total < 0) &&
-	    (f->total < 0 || r->range_total == f->total) &&
-	    (r->range_total < 0 || r->range_last + 1 == (uint64_t)r->range_total) &&
-	    (r->chunked || r->content_length == (int64_t)(r->range_last - r->range_first + 1)))
-		return 0;
-	abandon(f);
-	log_err("%s: HTTP 206 with Content-Range %llu-%llu/%lld does not answer bytes=%llu-: "
-		"broken server or proxy", url_text, (unsigned long long)r->range_first,
-		(unsigned long long)r->range_last, (long long)r->range_total,
-		(unsigned long long)f->done);
-	return -EPROTO;
+	char total[24];
+	const char *v;
+
+	if (f->done == 0) {
+		abandon(f);
+		log_err("%s: HTTP 206 to a request without Range from %s: broken server or "
+			"proxy", url_text, f->host);
+		return -EPROTO;
+	}
+	if (!r->has_range) {
+		abandon(f);
+		log_err("%s: HTTP 206 without Content-Range to bytes=%llu- from %s: broken "
+			"server or proxy", url_text, (unsigned long long)f->done, f->host);
+		return -EPROTO;
+	}
+	if (r->range_total >= 0)
+		snprintf(total, sizeof(total), "%lld", (long long)r->range_total);
+	else
+		snprintf(total, sizeof(total), "*");
+	if (r->range_first != f->done ||
+	    (r->range_total >= 0 && r->range_last + 1 != (uint64_t)r->range_total) ||
+	    (!r->chunked && r->content_length != (int64_t)(r->range_last - r->range_first + 1))) {
+		abandon(f);
+		log_err("%s: HTTP 206 with Content-Range %llu-%llu/%s does not answer "
+			"bytes=%llu-: broken server or proxy", url_text,
+			(unsigned long long)r->range_first, (unsigned long long)r->range_last,
+			total, (unsigned long long)f->done);
+		return -EPROTO;
+	}
+	if (r->range_total < 0) {
+		log_info("%s: HTTP 206 for bytes %llu-%llu of an image of unknown size: "
+			 "restarting from 0", url_text, (unsigned long long)r->range_first,
+			 (unsigned long long)r->range_last);
+		return -ESTALE;
+	}
+	if (f->total >= 0 && r->range_total != f->total) {
+		log_info("%s: the image on %s is now %lld bytes, was %lld: restarting from 0",
+			 url_text, f->host, (long long)r->range_total, (long long)f->total);
+		return -ESTALE;
+	}
+	v = changed(f, r);
+	if (v) {
+		log_info("%s: the image changed on the server (%s %s, was %s): restarting "
+			 "from 0", url_text, f->validator[0] == '"' ? "ETag" : "Last-Modified",
+			 v, f->validator);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/* A 200 to a ranged request: the image changed (If-Range) or no ranges. */
+static int restart_on_200(struct fetch *f, const struct http_resp *r, const char *url_text)
+{
+	const char *v = changed(f, r);
+
+	if (v)
+		log_info("%s: the image changed on the server (If-Range %s not met, now %s, "
+			 "HTTP 200): restarting from 0", url_text, f->validator, v);
+	else
+		log_info("%s ignored the Range request (HTTP 200): restarting from 0", f->host);
+	return restart(f);
 }
 
 /* The head said 200 or 206: settle the size, the start and the room. */
 static int accept_head(struct fetch *f, const struct http_resp *r, const char *url_text)
 {
 	int64_t total = r->content_length;
+	char a[24], b[24];
 	int rc;
 
+	if (r->coded) {
+		abandon(f);
+		log_err("%s: %s sent the image with Content-Encoding (compressed) though asked "
+			"for identity: serve it as a plain file, compression off", url_text,
+			f->host);
+		return -EPROTO;
+	}
 	if (r->status == 206) {
 		rc = check_partial(f, r, url_text);
 		if (rc < 0)
 			return rc;
 		total = r->range_total;
 		f->left = r->range_last - r->range_first + 1;
-		log_info("resuming at %llu MiB of %lld MiB from %s", MiB(f->done),
-			 (long long)MiB(total), f->host);
+		log_info("resuming at %s of %s from %s", size_text(a, sizeof(a), f->done),
+			 size_text(b, sizeof(b), (uint64_t)total), f->host);
 	} else {
 		if (f->done > 0) {
-			log_info("%s ignored the Range request (HTTP 200): restarting from 0",
-				 f->host);
-			rc = restart(f);
+			rc = restart_on_200(f, r, url_text);
 			if (rc < 0)
 				return rc;
 		}
 		f->left = (uint64_t)r->content_length;
+		f->validator[0] = '\0';	/* the .part starts with this answer */
 	}
+	if (!f->validator[0])		/* kept for If-Range */
+		snprintf(f->validator, sizeof(f->validator), "%s",
+			 r->etag[0] ? r->etag : r->last_modified);
 	if (!r->chunked && r->content_length < 0) {
 		abandon(f);
 		log_err("%s: the server sent neither Content-Length nor a chunked body: serve "
@@ -493,15 +705,14 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 	static struct http_resp r;
 	struct url next;
 	size_t have = 0;
+	char a[32];
 	int rc, hops;
 
+	f->in_body = 0;
 	for (hops = 0;; hops++) {
-		rc = request(f, u, &r, &have);
-		if (rc < 0) {
-			log_err("%s: %s: check that the server is up and the address is right",
-				url_text, rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc));
+		rc = request(f, u, url_text, &r, &have);
+		if (rc < 0)
 			return rc;
-		}
 		if (rc < 300 || rc >= 400 || !r.location[0])
 			break;
 		abandon(f);
@@ -513,6 +724,16 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 		log_debug("redirect %d to %s", rc, r.location);
 		*u = next;
 	}
+	if (r.status == 416 && f->done > 0) {	/* the image there is shorter now */
+		abandon(f);
+		if (r.range_total >= 0)
+			snprintf(a, sizeof(a), "is %lld bytes", (long long)r.range_total);
+		else
+			snprintf(a, sizeof(a), "has no size given");
+		log_info("%s: %s answered bytes=%llu- with HTTP 416 (the image there %s): "
+			 "restarting from 0", url_text, f->host, (unsigned long long)f->done, a);
+		return -ESTALE;
+	}
 	if (r.status != 200 && r.status != 206) {
 		abandon(f);
 		log_err("%s: HTTP %d from %s: %s", url_text, r.status, f->host,
@@ -522,6 +743,13 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 	rc = accept_head(f, &r, url_text);
 	if (rc < 0)
 		return rc;
+	if (f->out >= 0 && ftruncate(f->out, (off_t)f->done) < 0) {
+		rc = -errno;
+		abandon(f);
+		log_err("cannot truncate %s to %llu bytes: %s", f->part,
+			(unsigned long long)f->done, strerror(-rc));
+		return rc;
+	}
 	if (f->out < 0) {
 		f->out = open(f->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (f->out < 0) {
@@ -532,7 +760,8 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 		}
 	}
 	if (!f->done && f->total >= 0)
-		log_notice("fetching %s (%llu MiB) into %s", url_text, MiB(f->total), f->cfg->dest);
+		log_notice("fetching %s (%s) into %s", url_text,
+			   size_text(a, sizeof(a), (uint64_t)f->total), f->cfg->dest);
 	else if (!f->done)
 		log_notice("fetching %s (size unknown, chunked) into %s", url_text, f->cfg->dest);
 	rc = fetch_body(f, have);
@@ -583,7 +812,7 @@ static int fetch_one(struct fetch *f, const char *url_text)
 	uint64_t t0 = clock_ms(), start = f->done;
 	struct url u;
 	unsigned tries = 0;
-	char r[32];
+	char r[32], at[48];
 	int rc;
 
 	rc = url_parse(url_text, &u);
@@ -599,21 +828,34 @@ static int fetch_one(struct fetch *f, const char *url_text)
 		abandon(f);
 		if (rc == 0)
 			break;
-		if (!droppable(rc) || f->done == before || ++tries > MAX_RESUMES) {
-			if (droppable(rc))
-				log_err("%s: download failed at %llu of %lld bytes: %s", url_text,
-					(unsigned long long)f->done, (long long)f->total,
-					strerror(-rc));
+		if (rc == -ESTALE) {	/* logged: the bytes so far are another image's */
+			if (++tries > MAX_RESUMES) {
+				log_err("%s: the image keeps changing on the server: "
+					"giving up on this mirror", url_text);
+				return rc;
+			}
+			rc = restart(f);
+			if (rc < 0)
+				return rc;
+			start = 0;
+			continue;
+		}
+		/* anything but a drop mid-body was logged where it happened */
+		if (!droppable(rc) || !f->in_body)
+			return rc;
+		if (f->done == before || ++tries > MAX_RESUMES) {
+			log_err("%s: download failed at %s: %s", url_text,
+				at_text(f, at, sizeof(at)), strerror(-rc));
 			return rc;
 		}
 		f->resumes++;
-		log_info("%s: connection lost at %llu of %lld bytes (%s): resuming", url_text,
-			 (unsigned long long)f->done, (long long)f->total, strerror(-rc));
+		log_info("%s: connection lost at %s (%s): resuming", url_text,
+			 at_text(f, at, sizeof(at)), strerror(-rc));
 	}
 	t0 = clock_ms() - t0;
 	rate_text(r, sizeof(r), f->done - start, t0);
-	log_notice("fetched %llu MiB from %s in %llu.%01llu s (%s), %u resumed",
-		   MiB(f->done), f->host, (unsigned long long)t0 / 1000,
+	log_notice("fetched %s from %s in %llu.%01llu s (%s), %u resumed",
+		   size_text(at, sizeof(at), f->done), f->host, (unsigned long long)t0 / 1000,
 		   (unsigned long long)(t0 % 1000) / 100, r, f->resumes);
 	return verify(f, url_text);
 }

@@ -87,9 +87,10 @@ static int hdr_content_length(struct http_resp *r, const char *v, size_t len)
 	return 0;
 }
 
+/* Exactly one "chunked": a second header is the list "chunked, chunked". */
 static int hdr_transfer_encoding(struct http_resp *r, const char *v, size_t len)
 {
-	if (!case_eq(v, len, "chunked"))
+	if (r->chunked || !case_eq(v, len, "chunked"))
 		return -EBADMSG;
 	r->chunked = 1;
 	return 0;
@@ -239,6 +240,7 @@ static void reset(struct http_resp *r, unsigned state)
 
 void http_resp_init(struct http_resp *r)
 {
+	r->n_interim = 0;
 	reset(r, ST_STATUS);
 }
 
@@ -255,16 +257,23 @@ static int parse_status(struct http_resp *r, const char *l, size_t len)
 	return 0;
 }
 
-/* The blank line: a 1xx (but 101) is interim and another head follows. */
+/*
+ * The blank line: a 1xx (but 101) is interim and another head follows, at
+ * most HTTP_INTERIM_MAX times (each one resets the other caps).
+ */
 static int end_of_head(struct http_resp *r)
 {
 	if (r->status < 200 && r->status != 101) {
+		if (++r->n_interim > HTTP_INTERIM_MAX)
+			return -E2BIG;
 		reset(r, ST_STATUS);
 		return 0;
 	}
 	r->conn_close = (r->flags & F_CLOSE) ||
 			(r->version_minor == 0 && !(r->flags & F_KEEPALIVE));
-	if (r->chunked)		/* RFC 9112 6.3: chunked overrides the length */
+	if (r->chunked && r->content_length >= 0)	/* RFC 9112 6.3: an error */
+		return -EBADMSG;
+	if (r->chunked)
 		r->content_length = -1;
 	r->done = 1;
 	r->state = ST_DONE;

@@ -16,6 +16,7 @@
 #define HTTP_HEADERS_MAX  100	/* most header lines accepted */
 #define HTTP_LOCATION_MAX 1024
 #define HTTP_VALIDATOR_MAX 128	/* longest ETag or Last-Modified kept */
+#define HTTP_INTERIM_MAX  10	/* most interim 1xx heads before the final one */
 
 struct http_resp {
 	/* results, valid once done != 0 */
@@ -39,6 +40,7 @@ struct http_resp {
 	unsigned state;
 	unsigned line_len;
 	unsigned n_headers;
+	unsigned n_interim;		/* 1xx heads skipped so far */
 	unsigned flags;
 	char line[HTTP_LINE_MAX];
 };
@@ -50,10 +52,12 @@ void http_resp_init(struct http_resp *r);
  * the buffer: bytes after it belong to the body and are not consumed), or
  * -EBADMSG for a malformed head (bad status line, bad or duplicate
  * conflicting Content-Length, bad Content-Range, Transfer-Encoding other
- * than chunked), -E2BIG when a line or the header count exceeds its cap.
+ * than one "chunked", Content-Length and Transfer-Encoding together: RFC
+ * 9112 6.3 calls that a smuggling attempt), -E2BIG when a line, the header
+ * count or the number of interim heads (HTTP_INTERIM_MAX) exceeds its cap.
  * After done is set, further calls return 0; after an error, the same
  * error. Interim 1xx heads (but 101) are skipped: the results describe the
- * final response. With chunked, content_length is -1 (RFC 9112 6.3). A
+ * final response. With chunked, content_length is -1. A
  * 416's "Content-Range: bytes * /<total>" (no space) sets range_total and
  * leaves has_range 0. Lines may end in CRLF or bare LF; a line holds at
  * most HTTP_LINE_MAX - 1 bytes before its LF (CR included).

@@ -33,10 +33,40 @@ add ?t=NAME to give each test its own.
   /nolength/FILE          HTTP/1.0 body delimited by the close, no length
   /slow/FILE              the file at about 2 MiB/s (progress lines)
 
+Every file answer carries an ETag ("mtime-size" in hex, as nginx) and a
+Last-Modified; a Range with an If-Range that matches neither gets a 200.
+The modes below break only the first request of their path (query
+included), so the restart they should cause can succeed:
+
+  /replaced/FILE          the first request gets another version of FILE
+                          (same size, first half changed, its own ETag) and
+                          is dropped at 50%; later ones get FILE
+  /replaced-noifrange/FILE  as replaced, but later requests ignore If-Range:
+                          a 206 of FILE under FILE's (new) ETag
+  /othertotal/FILE        first request dropped at 50%; a ranged request
+                          gets a 206 naming a total 1000 bytes larger
+  /416/FILE               first request dropped at 50%; a ranged request
+                          gets 416 with "Content-Range: bytes */SIZE"
+  /chunked-star/FILE      first request chunked and dropped at 50%; a ranged
+                          request gets a 206 "bytes N-M/*" covering only half
+                          of the rest
+  /trickle/FILE           first request: half the body at once, then 1 byte
+                          a second (for up to 120 s)
+  /gzip/FILE              the file gzip-compressed, Content-Encoding: gzip
+  /continue100/FILE       "100 Continue" heads every 20 ms, never a final one
+  /slowhead/FILE          a 200 status line, then a header line a second
+  /always206/FILE         a 206 with the whole file to a request without Range
+  /stall-head/FILE        reads the request, answers nothing (up to 120 s)
+  /clte/FILE              chunked body with Transfer-Encoding: chunked and
+                          Content-Length both
+  /double-te/FILE         chunked body with two Transfer-Encoding: chunked
+
 Usage: faultd.py DIR [PORT]  (PORT 0 or absent: a free one). Prints
 "faultd: port N" on stdout once listening, then one access line per request
 on stderr: method path range user-agent -> status.
 """
+import email.utils
+import gzip
 import http.server
 import os
 import re
@@ -46,7 +76,9 @@ import threading
 import time
 
 MODES = ("drop50", "badrange-drop50", "norange-drop50", "stall", "404", "500-once", "wrongbytes",
-         "truncated", "redirect-loop", "chunked", "chunked-drop50", "nolength", "slow")
+         "truncated", "redirect-loop", "chunked", "chunked-drop50", "nolength", "slow",
+         "replaced", "replaced-noifrange", "othertotal", "416", "chunked-star", "trickle",
+         "gzip", "continue100", "slowhead", "clte", "double-te", "always206", "stall-head")
 COUNTS = {}
 LOCK = threading.Lock()
 
@@ -65,9 +97,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("faultd: %s\n" % (fmt % args))
 
     def log_request(self, code="-", size="-"):
-        sys.stderr.write("faultd: %s %s range=%s ua=%s -> %s\n" % (
+        sys.stderr.write("faultd: %s %s range=%s if-range=%s ua=%s -> %s\n" % (
             self.command, self.path, self.headers.get("Range", "-"),
-            self.headers.get("User-Agent", "-"), code))
+            self.headers.get("If-Range", "-"), self.headers.get("User-Agent", "-"), code))
         sys.stderr.flush()
 
     def head(self, code, headers):
@@ -86,6 +118,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def range_start(self, size):
         m = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", ""))
         if not m:
+            return None
+        if_range = self.headers.get("If-Range")
+        if if_range is not None and if_range not in self.validators:
             return None
         start = int(m.group(1))
         return start if start < size else None
@@ -119,7 +154,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if ".." in rel.split("/") or not os.path.isfile(full):
             return self.error(404)
         with open(full, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
+            st = os.fstat(f.fileno())
+            size = st.st_size
+            self.validators = ('"%x-%x"' % (int(st.st_mtime), size),
+                               email.utils.formatdate(st.st_mtime, usegmt=True))
+            if mode in HOSTILE:
+                return HOSTILE[mode](self, f, size)
             if mode.startswith("chunked"):
                 return self.chunked(f, size, mode)
             if mode == "nolength":
@@ -139,11 +179,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if mode == "truncated":
                 cut = max(0, size // 2 - (start or 0))
             if start is None:
-                self.head(200, [("Content-Length", str(size)), ("Accept-Ranges", "bytes")])
+                self.head(200, [("Content-Length", str(size)), ("Accept-Ranges", "bytes")] +
+                          self.vheaders())
                 start = 0
             else:
                 self.head(206, [("Content-Length", str(size - start)),
-                                ("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))])
+                                ("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))] +
+                          self.vheaders())
             if mode == "wrongbytes":
                 data = bytearray(f.read())
                 data[size // 2] ^= 0xff
@@ -157,6 +199,117 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_bytes(f, start, cut)
             if mode == "stall":
                 self.stall()
+
+    def vheaders(self):
+        return [("ETag", self.validators[0]), ("Last-Modified", self.validators[1])]
+
+    def plain(self, f, size, cut=None):
+        """FILE with Range and If-Range; @cut: body bytes sent before closing."""
+        start = self.range_start(size)
+        if start is None:
+            self.head(200, [("Content-Length", str(size))] + self.vheaders())
+            start = 0
+        else:
+            self.head(206, [("Content-Length", str(size - start)),
+                            ("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))] +
+                      self.vheaders())
+        self.send_bytes(f, start, size - start if cut is None else cut)
+
+    def first_half_then(self, f, size, ranged):
+        """A first request gets half the file; later ones call @ranged if ranged."""
+        if first_time(self.path):
+            self.head(200, [("Content-Length", str(size))] + self.vheaders())
+            return self.send_bytes(f, 0, size // 2)
+        start = self.range_start(size)
+        if start is None:
+            return self.plain(f, size)
+        return ranged(start)
+
+    def m_replaced(self, f, size, if_range=True):
+        if first_time(self.path):
+            data = bytearray(f.read())
+            for i in range(size // 2):
+                data[i] ^= 0x55
+            self.head(200, [("Content-Length", str(size)), ("ETag", '"old-%x"' % size)])
+            self.wfile.write(bytes(data[:size // 2]))
+            return
+        if not if_range:
+            del self.headers["If-Range"]
+        self.plain(f, size)
+
+    def m_replaced_noifrange(self, f, size):
+        self.m_replaced(f, size, if_range=False)
+
+    def m_othertotal(self, f, size):
+        def ranged(start):
+            big = size + 1000
+            self.head(206, [("Content-Length", str(big - start)),
+                            ("Content-Range", "bytes %d-%d/%d" % (start, big - 1, big))])
+            self.send_bytes(f, start, size - start)
+        self.first_half_then(f, size, ranged)
+
+    def m_416(self, f, size):
+        def ranged(start):
+            body = b"range not satisfiable\n"
+            self.head(416, [("Content-Range", "bytes */%d" % size),
+                            ("Content-Length", str(len(body)))])
+            self.wfile.write(body)
+        self.first_half_then(f, size, ranged)
+
+    def m_chunked_star(self, f, size):
+        if first_time(self.path):
+            return self.chunked(f, size, "chunked-drop50")
+        start = self.range_start(size)
+        if start is None:
+            return self.chunked(f, size, "chunked")
+        last = start + (size - start) // 2 - 1
+        self.head(206, [("Content-Length", str(last - start + 1)),
+                        ("Content-Range", "bytes %d-%d/*" % (start, last))])
+        self.send_bytes(f, start, last - start + 1)
+
+    def m_trickle(self, f, size):
+        if not first_time(self.path):
+            return self.plain(f, size)
+        self.plain(f, size, size // 2)
+        for pos in range(size // 2, min(size, size // 2 + 120)):
+            time.sleep(1)
+            self.send_bytes(f, pos, 1)
+
+    def m_gzip(self, f, size):
+        body = gzip.compress(f.read())
+        self.head(200, [("Content-Length", str(len(body))), ("Content-Encoding", "gzip")] +
+                  self.vheaders())
+        self.wfile.write(body)
+
+    def m_continue100(self, f, size):
+        self.log_request(100)
+        for _ in range(6000):
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
+            time.sleep(0.02)
+
+    def m_slowhead(self, f, size):
+        self.log_request(200)
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for i in range(120):
+            self.wfile.flush()
+            time.sleep(1)
+            self.wfile.write(b"X-Slow-%d: %d\r\n" % (i, i))
+
+    def m_always206(self, f, size):
+        self.head(206, [("Content-Length", str(size)),
+                        ("Content-Range", "bytes 0-%d/%d" % (size - 1, size))])
+        self.send_bytes(f, 0, size)
+
+    def m_stall_head(self, f, size):
+        self.log_request("-")
+        self.stall()
+
+    def m_clte(self, f, size):
+        self.chunked(f, size, "chunked", [("Content-Length", str(size))])
+
+    def m_double_te(self, f, size):
+        self.chunked(f, size, "chunked", [("Transfer-Encoding", "chunked")])
 
     def slow(self, f, start, size):
         """64 KiB every 1/32 s: about 2 MiB/s."""
@@ -183,9 +336,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             target = "http://%s%s" % (self.headers.get("Host", "127.0.0.1"), target)
         self.head(codes[n % len(codes)], [("Location", target), ("Content-Length", "0")])
 
-    def chunked(self, f, size, mode):
+    def chunked(self, f, size, mode, extra=()):
         start = self.range_start(size)
-        hdrs = [("Transfer-Encoding", "chunked")]
+        hdrs = [("Transfer-Encoding", "chunked")] + list(extra)
         if start is None:
             code, start = 200, 0
         else:
@@ -206,6 +359,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if cut == size:
             out.write(b"0\r\nX-Faultd-Trailer: yes\r\n\r\n")
         out.flush()
+
+
+HOSTILE = {
+    "replaced": Handler.m_replaced,
+    "replaced-noifrange": Handler.m_replaced_noifrange,
+    "othertotal": Handler.m_othertotal,
+    "416": Handler.m_416,
+    "chunked-star": Handler.m_chunked_star,
+    "trickle": Handler.m_trickle,
+    "gzip": Handler.m_gzip,
+    "continue100": Handler.m_continue100,
+    "slowhead": Handler.m_slowhead,
+    "clte": Handler.m_clte,
+    "double-te": Handler.m_double_te,
+    "always206": Handler.m_always206,
+    "stall-head": Handler.m_stall_head,
+}
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -4,13 +4,19 @@
 # (src/fetch.c under ASan/UBSan) against tests/fault/faultd.py on
 # 127.0.0.1, one case per fault. Each case checks the exit status, a line
 # of the tool's output, and that the output file is the image byte for byte
-# (or, on failure, that neither it nor its .part exists). Seconds, no QEMU.
+# (or, on failure, that neither it nor its .part exists). Each run is killed
+# after 60 s: a hang is a failure. The write-error case runs the non-ASan
+# build/host/netinit-fetch under tests/host/write_fault.c (LD_PRELOAD).
+# Seconds, no QEMU.
 # Usage: fetch_test.sh [BINARY]
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-$top/build/host/netinit-fetch-asan}
-[ -x "$bin" ] || { echo "$0: $bin missing: run make host" >&2; exit 1; }
+plain_bin=$top/build/host/netinit-fetch
+for b in "$bin" "$plain_bin"; do
+	[ -x "$b" ] || { echo "$0: $b missing: run make host" >&2; exit 1; }
+done
 tmp=$(mktemp -d /tmp/nifetch-host.XXXXXX)
 srv_pid=
 cleanup() {
@@ -31,15 +37,28 @@ until grep -q 'port' "$tmp/port" 2>/dev/null; do
 	sleep 0.05
 done
 port=$(sed -n 's/^faultd: port //p' "$tmp/port")
+${HOSTCC:-cc} -shared -fPIC -o "$tmp/write_fault.so" "$top/tests/host/write_fault.c" -ldl
 base="http://127.0.0.1:$port"
 # a port nobody listens on: bind, read the number, close
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 pass=0
 fail=0
+
+# ranged PATH TEXT: faultd's access line for PATH (after the port) holds TEXT
+ranged() {
+	p=${1#"$base"}
+	if ! grep -F "GET $p " "$tmp/faultd.log" | grep -qiF -- "$2"; then
+		fail=$((fail + 1))
+		echo "FAIL request for $p: want \"$2\"; faultd saw:"
+		grep -F "GET $p " "$tmp/faultd.log" | sed 's/^/    /'
+	fi
+}
 n=0
 
 # run NAME WANT_RC WANT_TEXT ARGS...: WANT_RC 0 also needs the exact image.
+# With preload set, the non-ASan binary runs with it as LD_PRELOAD.
+preload=
 run() {
 	name=$1
 	want_rc=$2
@@ -49,7 +68,13 @@ run() {
 	out="$tmp/out$n"
 	start=$(date +%s)
 	rc=0
-	"$bin" --retries 0 --timeout 5 -o "$out" "$@" >"$tmp/log$n" 2>&1 || rc=$?
+	if [ -n "$preload" ]; then
+		LD_PRELOAD=$preload timeout 60 "$plain_bin" --retries 0 --timeout 5 -o "$out" "$@" \
+			>"$tmp/log$n" 2>&1 || rc=$?
+	else
+		timeout 60 "$bin" --retries 0 --timeout 5 -o "$out" "$@" >"$tmp/log$n" 2>&1 ||
+			rc=$?
+	fi
 	secs=$(($(date +%s) - start))
 	ok=1
 	[ "$rc" = "$want_rc" ] || ok=0
@@ -89,7 +114,10 @@ run wrong-then-good 0 "sha256 verified" "$base/wrongbytes/img" "$base/img" --sha
 run wrongbytes 1 "sha256 mismatch" "$base/wrongbytes/img" --sha256 "$sha"
 run truncated 1 "download failed at 1572866 of 3145733 bytes" "$base/truncated/img" \
 	--sha256 "$sha"
-run truncated-then-good 0 "resuming at 1 MiB" "$base/truncated/img" "$base/img" --sha256 "$sha"
+run truncated-then-good 0 "resuming at 1 MiB" "$base/truncated/img" "$base/img?t=ttg" \
+	--sha256 "$sha"
+# the good mirror resumed where the truncated one stopped (not from 0)
+ranged "$base/img?t=ttg" "range=bytes=1572866-"
 run redirect-chain 0 "sha256 verified" "$base/redir4/img" --sha256 "$sha"
 run redirect-too-long 1 "too many or bad redirects" "$base/redir6/img" --sha256 "$sha"
 run redirect-loop 1 "too many or bad redirects (last: /redirect-loop/img)" \
@@ -104,6 +132,51 @@ run size-mismatch 1 "netinit.size is 3145732" "$base/img" --size 3145732
 run connect-refused-next 0 "Connection refused" "http://127.0.0.1:$dead/img" "$base/img" \
 	--sha256 "$sha"
 run missing 1 "HTTP 404" "$base/nothere"
+# issue 10: a wrong file must never get its final name
+# a short write then EIO at byte 1000000: the next mirror writes at the byte it resumes from
+preload=$tmp/write_fault.so
+export WRITE_FAULT_AT=1000000
+run write-error 0 "at byte 1000000: Input/output error" \
+	"$base/img" "$base/img?t=we" --sha256 "$sha"
+preload=
+# resumes that must start over: size unknown, image replaced, other total, 416
+run chunked-star 0 "for bytes 1572866-2359298 of an image of unknown size: restarting from 0" \
+	"$base/chunked-star/img?t=1"
+run replaced 0 "changed on the server (If-Range" "$base/replaced/img?t=1"
+ranged "$base/replaced/img?t=1" 'if-range="old-300005"'
+run replaced-noifrange 0 "changed on the server (ETag" "$base/replaced-noifrange/img?t=1"
+run othertotal 0 "now 3146733 bytes, was 3145733: restarting from 0" "$base/othertotal/img?t=1" \
+	--sha256 "$sha"
+run 416 0 "HTTP 416 (the image there is 3145733 bytes): restarting from 0" \
+	"$base/416/img?t=1" --sha256 "$sha"
+run gzip 1 "sent the image with Content-Encoding" "$base/gzip/img"
+run gzip-then-good 0 "sha256 verified" "$base/gzip/img" "$base/img" --sha256 "$sha"
+run always206 1 "HTTP 206 to a request without Range" "$base/always206/img"
+run clte 1 "both Content-Length and Transfer-Encoding" "$base/clte/img"
+run double-te 1 "malformed HTTP response head" "$base/double-te/img"
+# hangs that must leave the mirror: endless 100s, a head a line a second, a trickle
+run continue100-then-good 0 "over 10 interim" "$base/continue100/img" "$base/img" \
+	--sha256 "$sha"
+run slowhead-then-good 0 "no complete response head within 2 s" "$base/slowhead/img" \
+	"$base/img" --sha256 "$sha" --idle-timeout 2
+run trickle-then-good 0 "below netinit.speed_limit" "$base/trickle/img?t=1" "$base/img?t=tr" \
+	--sha256 "$sha" --idle-timeout 3 --speed-limit 1000 --speed-time 2
+ranged "$base/img?t=tr" "range=bytes=15728"
+# the defaults (1024 bytes/s for 30 s) leave a trickle within a minute
+run trickle-defaults 0 "below netinit.speed_limit=1024 bytes/s for netinit.speed_time=30 s" \
+	"$base/trickle/img?t=2" "$base/img" --sha256 "$sha"
+if [ "$secs" -lt 29 ] || [ "$secs" -gt 45 ]; then
+	fail=$((fail + 1))
+	echo "FAIL trickle-defaults: left the trickling mirror after ${secs}s, want 30-45"
+fi
+# one line per failure: a silent server is told once
+run silent 1 "sent no complete response head within 1 s" "$base/stall-head/img" \
+	--idle-timeout 1
+if [ "$(grep -c . "$tmp/log$n")" != 1 ]; then
+	fail=$((fail + 1))
+	echo "FAIL silent: want one line:"
+	cat "$tmp/log$n"
+fi
 # (no host-name case: the resolver would ask the host's DNS servers, and the
 # tests talk to 127.0.0.1 only; tests/netlab covers names in QEMU)
 # progress: at most 4 lines a second, with percent, MiB, rate, ETA, host;
@@ -121,5 +194,10 @@ if [ "$(wc -l <"$tmp/log$n")" != 2 ] || grep -q ETA "$tmp/log$n"; then
 	cat "$tmp/log$n"
 fi
 grep -q 'ua=netinit/' "$tmp/faultd.log" || { fail=$((fail + 1)); echo "FAIL user-agent"; }
+# numbers and errno names that are not words
+if grep -l -e 'of -1 bytes' -e '17592186044415' -e 'Argument list too long' "$tmp"/log*; then
+	fail=$((fail + 1))
+	echo "FAIL messages: -1 sizes or errno names instead of words in the logs above"
+fi
 echo "fetch host tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

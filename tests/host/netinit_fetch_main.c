@@ -7,6 +7,7 @@
  *
  *   netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]
  *                 [--timeout S] [--connect-timeout S] [--idle-timeout S]
+ *                 [--speed-limit BYTES_PER_S] [--speed-time S]
  *                 [--squashfs] [--quiet] [--debug]
  *
  * Exit status: 0 fetched (and verified when --sha256 is given), 1 the
@@ -22,11 +23,13 @@
 
 static const char usage[] =
 	"usage: netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]\n"
-	"       [--timeout S] [--connect-timeout S] [--idle-timeout S] [--squashfs]\n"
-	"       [--quiet] [--debug]\n"
+	"       [--timeout S] [--connect-timeout S] [--idle-timeout S]\n"
+	"       [--speed-limit BYTES_PER_S] [--speed-time S] [--squashfs] [--quiet] [--debug]\n"
 	"  URLs are mirrors tried in order (http:// only, IPv4 literals); FILE gets the\n"
 	"  image only when complete (FILE.part meanwhile). --timeout sets both timeouts;\n"
-	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n";
+	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n"
+	"  A mirror slower than --speed-limit (default 1024, 0: off) for --speed-time\n"
+	"  (default 30) is left for the next, as curl's options of the same names.\n";
 
 static const struct opt {
 	const char *name;
@@ -37,6 +40,8 @@ static const struct opt {
 	{ "--retries", "netinit.retries" },
 	{ "--connect-timeout", "netinit.connect_timeout" },
 	{ "--idle-timeout", "netinit.idle_timeout" },
+	{ "--speed-limit", "netinit.speed_limit" },
+	{ "--speed-time", "netinit.speed_time" },
 };
 
 static int set(struct netinit_config *cfg, const char *key, const char *val)

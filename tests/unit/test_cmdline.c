@@ -58,6 +58,8 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "retries", c->retries, c->retries != 3);
 	add_num(out, size, "connect_timeout", c->connect_timeout, c->connect_timeout != 10);
 	add_num(out, size, "idle_timeout", c->idle_timeout, c->idle_timeout != 20);
+	add_num(out, size, "speed_limit", c->speed_limit, c->speed_limit != 1024);
+	add_num(out, size, "speed_time", c->speed_time, c->speed_time != 30);
 	add_num(out, size, "onerror", c->onerror, c->onerror != ONERROR_DEFAULT);
 	add_num(out, size, "mode", c->mode, c->mode != MODE_AUTO);
 	add_str(out, size, "rootinit", c->rootinit);
@@ -128,6 +130,9 @@ static const struct {
 	  "retries=2 connect_timeout=3 idle_timeout=86400" },
 	{ "netinit.idle_timeout=5\nnetinit.connect_timeout=1\n", "netinit.idle_timeout=7",
 	  "connect_timeout=1 idle_timeout=7" },
+	{ NULL, "netinit.speed_limit=0 netinit.speed_time=86400", "speed_limit=0 speed_time=86400" },
+	{ "netinit.speed_limit=1000000000\n", "netinit.speed_time=1",
+	  "speed_limit=1000000000 speed_time=1" },
 	{ NULL, "netinit.mode=dracut netinit.onerror=reboot netinit.mode=auto",
 	  "onerror=2" },
 	/* handoff: keepnet, standalone's root init and overlay size, second copies */
@@ -243,6 +248,14 @@ static const struct {
 	  "netinit.idle_timeout: \"5s\" is not 1..86400; give how many seconds without a byte "
 	  "end a download attempt" },
 	{ 0, "netinit.idle_timeout=86401", -EINVAL, NULL },
+	{ 0, "netinit.speed_limit=1k", -EINVAL,
+	  "netinit.speed_limit: \"1k\" is not 0..1000000000; give the bytes per second below "
+	  "which a mirror is left (0: never)" },
+	{ 0, "netinit.speed_limit=1000000001", -EINVAL, NULL },
+	{ 0, "netinit.speed_time=0", -EINVAL,
+	  "netinit.speed_time: \"0\" is not 1..86400; give how many seconds below "
+	  "netinit.speed_limit leave a mirror" },
+	{ 0, "netinit.speed_time=", -EINVAL, NULL },
 	{ 0, "netinit.timeout=4294967297", -EINVAL, NULL },
 	{ 0, "netinit.timeout=10s", -EINVAL, NULL },
 	{ 0, "netinit.timeout", -EINVAL,

@@ -120,9 +120,6 @@ static const struct rcase cases[] = {
 	{ "length with leading zeros", OK(200, 1, 12, 0, 0),
 	  S("HTTP/1.1 200 OK\r\nContent-Length: 000012\r\n\r\n"),
 	  S("") },
-	{ "chunked overrides length", OK(200, 1, -1, 1, 0),
-	  S("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nTransfer-Encoding: Chunked\r\n\r\n"),
-	  S("0\r\n\r\n") },
 	{ "1.0 keep-alive", OK(200, 0, 0, 0, 0),
 	  S("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"),
 	  S("") },
@@ -248,6 +245,19 @@ static const struct rcase cases[] = {
 	  S("") },
 	{ "gzip transfer coding", FAIL(-EBADMSG),
 	  S("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+	  S("") },
+	/* RFC 9112 6.3: both framings at once is a smuggling attempt, either order */
+	{ "length then chunked", FAIL(-EBADMSG),
+	  S("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nTransfer-Encoding: Chunked\r\n\r\n"),
+	  S("0\r\n\r\n") },
+	{ "chunked then length", FAIL(-EBADMSG),
+	  S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n"),
+	  S("0\r\n\r\n") },
+	{ "chunked twice in one header", FAIL(-EBADMSG),
+	  S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"),
+	  S("") },
+	{ "chunked in two headers", FAIL(-EBADMSG),
+	  S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"),
 	  S("") },
 	{ "identity transfer coding", FAIL(-EBADMSG),
 	  S("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\n"),
@@ -496,6 +506,28 @@ static void test_caps(void)
 	}
 }
 
+/* HTTP_INTERIM_MAX interim heads are skipped; one more is refused. */
+static void test_interim_cap(void)
+{
+	static struct http_resp r;
+	unsigned n, i;
+	int rc;
+
+	for (n = HTTP_INTERIM_MAX; n <= HTTP_INTERIM_MAX + 1; n++) {
+		http_resp_init(&r);
+		for (i = 0, rc = 0; i < n && rc >= 0; i++)
+			rc = http_resp_feed(&r, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+		if (rc >= 0)
+			rc = http_resp_feed(&r, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 38);
+		CHECK_EQ_INT(rc, n == HTTP_INTERIM_MAX ? 38 : -E2BIG);
+		CHECK_EQ_INT(r.done, n == HTTP_INTERIM_MAX);
+	}
+	/* the count starts again with each response */
+	http_resp_init(&r);
+	CHECK_EQ_INT(http_resp_feed(&r, "HTTP/1.1 100 Continue\r\n\r\n", 25), 25);
+	CHECK_EQ_INT(r.n_interim, 1);
+}
+
 #define HEAD "\r\nUser-Agent: netinit/" NETINIT_VERSION "\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
 
 static const struct {
@@ -645,6 +677,7 @@ int main(void)
 {
 	test_table();
 	test_caps();
+	test_interim_cap();
 	test_request();
 	test_request_guards();
 	test_validators();
