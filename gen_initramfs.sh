@@ -119,7 +119,7 @@ standalone=0
 base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
 image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
 iso="" release="" boot_url="" append="" kernel_name=gentoo stage=""
-keyring="" keyring_abs="" insecure=0
+keyring="" keyring_abs="" insecure=0 image_what=""
 seen=""
 
 if [ "${1-}" = combined ]; then
@@ -291,36 +291,36 @@ check_output() {
 	rm -f -- "$co_probe"
 }
 
-# le FILE OFF N: N little-endian bytes at OFF as upper-case-free hex, most
-# significant first.
+# le FILE OFF N: the N little-endian bytes at OFF as one hex number (lower
+# case, most significant digit first).
 le() { od -An -v -tx1 -j "$2" -N "$3" -- "$1" | awk '{ for (i = NF; i >= 1; i--) s = s $i } END { print s }'; }
 
-# check_squashfs OPT FILE: the superblock checks netinit makes before it
+# check_squashfs WHAT FILE: the superblock checks netinit makes before it
 # hands an image on (src/squashfs.c, after the kernel's squashfs_fill_super):
 # magic, version 4.0, block size, and bytes_used within the file.
 check_squashfs() {
 	sq_size=$(fsize "$2")
 	[ "$sq_size" -ge 96 ] ||
-		die "$1 $2: $sq_size bytes, too short for a squashfs superblock (96); give the squashfs image"
+		die "$1: $sq_size bytes, too short for a squashfs superblock (96); give the squashfs image"
 	[ "$(hexat "$2" 0 4)" = 68737173 ] ||
-		die "$1 $2: not a squashfs image (no hsqs magic at offset 0); give the squashfs image itself (e.g. the ISO's /image.squashfs), not the ISO or an archive"
+		die "$1: not a squashfs image (no hsqs magic at offset 0); give the squashfs image itself (e.g. the ISO's /image.squashfs), not the ISO or an archive"
 	sq_major=$((0x$(le "$2" 28 2)))
 	sq_minor=$((0x$(le "$2" 30 2)))
 	if [ "$sq_major" != 4 ] || [ "$sq_minor" != 0 ]; then
-		die "$1 $2: squashfs version $sq_major.$sq_minor; netinit and the kernel read 4.0 only (mksquashfs 4.x writes it)"
+		die "$1: squashfs version $sq_major.$sq_minor; netinit and the kernel read 4.0 only (mksquashfs 4.x writes it)"
 	fi
 	sq_log=$((0x$(le "$2" 22 2)))
 	sq_bs=$((0x$(le "$2" 12 4)))
 	if [ "$sq_log" -lt 12 ] || [ "$sq_log" -gt 20 ] || [ "$sq_bs" != $((1 << sq_log)) ]; then
-		die "$1 $2: squashfs block size $sq_bs (log $sq_log) is not a power of two from 4 KiB to 1 MiB: a corrupt superblock"
+		die "$1: squashfs block size $sq_bs (log $sq_log) is not a power of two from 4 KiB to 1 MiB: a corrupt superblock"
 	fi
 	sq_used=$(le "$2" 40 8)
 	case $sq_used in
-	[89a-f]*) sq_used=-1 ;;
-	*) sq_used=$((0x$sq_used)) ;;
+	[89a-f]*) die "$1: the squashfs superblock says 0x$sq_used bytes: a corrupt superblock" ;;
 	esac
-	if [ "$sq_used" -lt 0 ] || [ "$sq_used" -gt "$sq_size" ]; then
-		die "$1 $2: the squashfs superblock says $sq_used bytes, the file has $sq_size: truncated (an incomplete copy?)"
+	sq_used=$((0x$sq_used))
+	if [ "$sq_used" -gt "$sq_size" ]; then
+		die "$1: the squashfs superblock says $sq_used bytes, the file has $sq_size: truncated (an incomplete copy?)"
 	fi
 }
 
@@ -413,7 +413,7 @@ check_pin() {
 		need_tool sha256sum
 		pin_size=$(fsize "$image")
 		[ "$pin_size" -gt 0 ] || die "--image $image: empty file; give the squashfs image netinit will fetch"
-		check_squashfs --image "$image"
+		check_squashfs "${image_what:---image $image}" "$image"
 		img_sha=$(sha256sum <"$image" | cut -d' ' -f1)
 		[ -z "$pin_sha256" ] || [ "$pin_sha256" = "$img_sha" ] ||
 			die "--sha256 $pin_sha256 is not the digest of --image $image ($img_sha); give one of them"
@@ -1020,7 +1020,7 @@ case $mode in
 combined)
 	check_readable --base "$base"
 	check_readable --image "$image"
-	check_squashfs --image "$image"
+	check_squashfs "--image $image" "$image"
 	;;
 *)
 	need_tool find sort cpio gzip touch realpath mknod
@@ -1044,6 +1044,7 @@ if [ -n "$iso$release" ]; then
 	iso_extract "$iso" "$stagedir"
 	base=$stagedir/gentoo.igz
 	image=$stagedir/image.squashfs
+	image_what="--iso $iso: its /image.squashfs"
 	check_pin
 fi
 [ "$mode" != standalone ] || stage=standalone

@@ -342,12 +342,12 @@ python3 -c 'import os, signal, sys; os.setpgrp(); signal.signal(signal.SIGINT, s
 	--boot-url "$url" --output "$tmp/fr3/netinit.igz" >"$tmp/int.out" 2>&1 &
 gp=$!
 i=0
-while [ "$(wc -c <"$tmp/fr3/$isoname.part" 2>/dev/null || echo 0)" -lt 65536 ] && [ "$i" -lt 300 ]; do
+while [ "$(wc -c 2>/dev/null <"$tmp/fr3/$isoname.part" || echo 0)" -lt 65536 ] && [ "$i" -lt 300 ]; do
 	i=$((i + 1))
 	sleep 0.1
 done
 check "Ctrl-C: the download had started" [ -e "$tmp/fr3/$isoname.part" ]
-kill -INT -- "-$gp" 2>/dev/null || true
+kill -INT "-$gp" || true
 rc=0
 wait "$gp" || rc=$?
 rm -f "$m/slow"

@@ -409,10 +409,13 @@ printf '\003\000' | dd of=v3.sqfs bs=1 seek=28 conv=notrunc 2>/dev/null
 cp image.sqfs bs.sqfs
 printf '\000\000\001\000' | dd of=bs.sqfs bs=1 seek=12 conv=notrunc 2>/dev/null
 head -c 50 image.sqfs >tiny.sqfs
+cp image.sqfs huge.sqfs
+printf '\377\377\377\377\377\377\377\377' | dd of=huge.sqfs bs=1 seek=40 conv=notrunc 2>/dev/null
 for c in "random.bin:not a squashfs image (no hsqs magic" "fake.iso:not a squashfs image (no hsqs magic" \
 	"trunc.sqfs:the squashfs superblock says $((imgsize - 3)) bytes, the file has 8192: truncated" \
 	"v3.sqfs:squashfs version 3.0; netinit and the kernel read 4.0 only" \
-	"bs.sqfs:squashfs block size 65536 (log 17) is not a power of two" "tiny.sqfs:50 bytes, too short"; do
+	"bs.sqfs:squashfs block size 65536 (log 17) is not a power of two" "tiny.sqfs:50 bytes, too short" \
+	"huge.sqfs:the squashfs superblock says 0xffffffffffffffff bytes: a corrupt superblock"; do
 	f=${c%%:*}
 	errcase "--image $f" --base gk.igz --netinit netinit --image "$f" --output x.igz
 	check "--image $f: says why ($(cat err.txt))" grep -qF -- "--image $f: ${c#*:}" err.txt
