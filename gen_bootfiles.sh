@@ -8,27 +8,36 @@
 #                             releases/amd64/autobuilds/latest-install-amd64-
 #                             minimal.txt names it ("DIR/NAME.iso SIZE", the
 #                             file may be PGP clear-signed), NAME.iso.DIGESTS
+#                             (clear-signed; older releases: an unsigned
+#                             .DIGESTS and a clear-signed .DIGESTS.asc)
 #                             holds "# SHA512 HASH" / "# BLAKE2B HASH"
-#                             sections of "HEX  FILE" lines; sets $iso
+#                             sections of "HEX  FILE" lines, trusted only
+#                             as gpgv verified it against --keyring (or
+#                             with --insecure); sets $iso
 #   write_bootfiles DIR       boot.ipxe (fetch), combined.ipxe (+combined.igz),
 #                             altcombine.ipxe (iPXE appends, initrd.magic),
 #                             altcombine-efi.ipxe (+image.cpio: any iPXE, EFI
 #                             or BIOS), pxelinux.cfg/default, grub.cfg
 # Uses gen_initramfs.sh's die, need_tool, fsize, newc_entry, $tmp, $epoch.
 
-# iso_extract ISO DIR
+# iso_extract ISO DIR: into DIR, a fresh directory (the caller moves the
+# files into place once the run has succeeded).
 iso_extract() {
 	need_tool xorriso
-	for ie_f in gentoo gentoo.igz image.squashfs; do
-		rm -f -- "$2/$ie_f"
-	done
 	xorriso -osirrox on -indev "$1" \
 		-extract /boot/gentoo "$2/gentoo" \
 		-extract /boot/gentoo.igz "$2/gentoo.igz" \
 		-extract /image.squashfs "$2/image.squashfs" >"$tmp/xorriso.log" 2>&1 || true
 	for ie_f in boot/gentoo boot/gentoo.igz image.squashfs; do
-		[ -s "$2/${ie_f#boot/}" ] ||
-			die "--iso $1: no /$ie_f in it ($(grep -m1 -E 'FAILURE|SORRY|NOT' "$tmp/xorriso.log" || echo 'xorriso found nothing')); give a Gentoo install-amd64-minimal ISO"
+		[ -s "$2/${ie_f#boot/}" ] || {
+			# xorriso's own reason: the FAILURE (or SORRY, FATAL) line
+			# that names the file, else the first such line.
+			ie_why=$(grep -E '^xorriso : (FAILURE|SORRY|FATAL) : ' "$tmp/xorriso.log" |
+				{ grep -F -m 1 "'/$ie_f'" || true; } | sed 's/^xorriso : [A-Z]* : //')
+			[ -n "$ie_why" ] || ie_why=$(grep -m 1 -E '^xorriso : (FAILURE|SORRY|FATAL) : ' "$tmp/xorriso.log" |
+				sed 's/^xorriso : [A-Z]* : //')
+			die "--iso $1: no /$ie_f in it (${ie_why:-xorriso extracted nothing}); give a Gentoo install-amd64-minimal ISO"
+		}
 		chmod 0644 "$2/${ie_f#boot/}"
 	done
 }
@@ -67,27 +76,74 @@ release_fetch() {
 	rf_name=${rf_rel##*/}
 	iso=$2/$rf_name
 	echo "$prog: latest minimal ISO: $rf_rel${rf_size:+ ($rf_size bytes)}"
-	rf_dig=""
-	if download "$rf_base/$rf_rel.DIGESTS" "$tmp/digests"; then
-		rf_dig=$tmp/digests
-	else
-		echo "$prog: warning: no $rf_rel.DIGESTS on the mirror: the ISO is not checked" >&2
-	fi
+	release_digests "$rf_base/$rf_rel"
 	if ! [ -s "$iso" ] || ! digests_ok "$iso" "$rf_name" quiet; then
-		download "$rf_base/$rf_rel" "$iso.part" ||
+		part=$iso.part
+		download "$rf_base/$rf_rel" "$part" ||
 			die "--fetch-release: cannot download $rf_base/$rf_rel ($(head -n 1 "$tmp/dl.err"))"
-		rf_got=$(fsize "$iso.part")
+		rf_got=$(fsize "$part")
 		if [ -n "$rf_size" ] && [ "$rf_got" != "$rf_size" ]; then
-			rm -f -- "$iso.part"
 			die "--fetch-release: $rf_name is $rf_got bytes, latest-install-amd64-minimal.txt says $rf_size; retry (mirror syncing?)"
 		fi
-		mv -f -- "$iso.part" "$iso"
+		mv -f -- "$part" "$iso"
+		part=""
 		digests_ok "$iso" "$rf_name" || {
 			rm -f -- "$iso"
 			die "--fetch-release: $rf_name does not match its DIGESTS ($rf_why): removed; retry, or use another mirror"
 		}
 	fi
-	[ -z "$rf_dig" ] || echo "$prog: $rf_name matches the published DIGESTS ($rf_algos)"
+	if [ -z "$rf_dig" ]; then
+		return 0
+	elif [ "$rf_signed" = 1 ]; then
+		echo "$prog: $rf_name matches the DIGESTS signed by $rf_signer ($rf_algos)"
+	else
+		echo "$prog: $rf_name matches the UNSIGNED DIGESTS ($rf_algos): --insecure, nothing proves they are Gentoo's" >&2
+	fi
+}
+
+# release_digests URL: the ISO's DIGESTS into $rf_dig, the signed text only,
+# as gpgv verified it against --keyring: URL.DIGESTS (clear-signed), or, on
+# older releases, URL.DIGESTS.asc. Without a good signature: refused, or,
+# with --insecure, a warning and the unsigned DIGESTS (if any). Sets rf_dig,
+# rf_signed, rf_signer.
+release_digests() {
+	rf_dig="" rf_signed=0 rf_signer="" rd_why="" rd_plain=""
+	for rd_s in DIGESTS DIGESTS.asc; do
+		download "$1.$rd_s" "$tmp/$rd_s" || continue
+		if ! grep -q '^-----BEGIN PGP SIGNED MESSAGE-----' "$tmp/$rd_s"; then
+			[ -n "$rd_plain" ] || rd_plain=$tmp/$rd_s
+			rd_why=${rd_why:-"${1##*/}.$rd_s is not signed"}
+			continue
+		fi
+		[ -n "$keyring" ] || {
+			rd_plain=$tmp/$rd_s
+			rd_why="${1##*/}.$rd_s: signature not checked (no --keyring)"
+			break
+		}
+		[ -d "$tmp/gnupg" ] || mkdir -m 0700 "$tmp/gnupg"
+		rm -f -- "$tmp/digests.ok"
+		# --output: only what the signature covers (never text an
+		# attacker put around the signed block); --homedir: no other keys.
+		if gpgv --homedir "$tmp/gnupg" --keyring "$keyring_abs" --status-fd 3 \
+			--output "$tmp/digests.ok" -- "$tmp/$rd_s" 3>"$tmp/gpgv.status" 2>"$tmp/gpgv.err" &&
+			grep -q '^\[GNUPG:\] VALIDSIG ' "$tmp/gpgv.status"; then
+			rf_dig=$tmp/digests.ok
+			rf_signed=1
+			rf_signer=$(sed -n 's/^\[GNUPG:\] GOODSIG [0-9A-F]* //p' "$tmp/gpgv.status" | head -n 1)
+			rf_signer="${rf_signer:-a key} (key $(sed -n 's/^\[GNUPG:\] VALIDSIG \([0-9A-F]*\) .*/\1/p' "$tmp/gpgv.status" | head -n 1))"
+			return 0
+		fi
+		rd_err=$(grep -m 1 -E 'BAD signature|No public key|no signature|no valid OpenPGP|expired|revoked' "$tmp/gpgv.err" ||
+			grep -m 1 . "$tmp/gpgv.err" || true)
+		rd_why="${1##*/}.$rd_s: no good signature from a key in --keyring $keyring (${rd_err#gpgv: })"
+		rd_plain=""
+	done
+	[ -n "$rd_why" ] || rd_why="no ${1##*/}.DIGESTS or .DIGESTS.asc on the mirror"
+	[ "$insecure" = 1 ] ||
+		die "--fetch-release: $rd_why; refusing an ISO nothing vouches for (check --keyring, or another mirror; --insecure to go on anyway)"
+	echo "$prog: WARNING: --insecure: $rd_why: the ISO and the image pinned from it are NOT verified; anyone between you and the mirror can pick them" >&2
+	[ -n "$rd_plain" ] || return 0
+	rf_dig=$rd_plain
 }
 
 # digests_ok FILE NAME [quiet]: FILE matches every SHA512 and BLAKE2B line
@@ -144,9 +200,9 @@ write_bootfiles() {
 	wb_dest=$(stage_dest "$stage")
 	wb_args=$(stage_cmdline "$stage" "$wb_dest")
 	wb_args="${wb_args:+$wb_args }BOOTIF=01-\${netX/mac:hexhyp}${append:+ $append}"
-	wb_url=${urls:-${boot_url}image.squashfs}
 	wb_img=image.squashfs
 	[ -z "$image" ] || wb_img=$(basename -- "$image")
+	wb_url=${urls:-$boot_url$wb_img}
 	wb_head="#!ipxe
 # written by $prog for a $stage next stage; serve this directory at $boot_url"
 	{
@@ -210,13 +266,16 @@ write_bootfiles() {
 	} >"$wb_d/grub.cfg"
 	bf_list="boot.ipxe combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default grub.cfg"
 	if [ -n "$image" ]; then
-		wrap_image "$image" "$wb_dest" >"$wb_d/image.cpio.tmp"
-		mv -f -- "$wb_d/image.cpio.tmp" "$wb_d/image.cpio"
+		bf_tmp=$wb_d/image.cpio.tmp
+		wrap_image "$image" "$wb_dest" >"$bf_tmp"
+		mv -f -- "$bf_tmp" "$wb_d/image.cpio"
+		bf_tmp=$wb_d/combined.igz.tmp
 		{
 			cat -- "$output"
 			wrap_image "$image" "$wb_dest"
-		} >"$wb_d/combined.igz.tmp"
-		mv -f -- "$wb_d/combined.igz.tmp" "$wb_d/combined.igz"
+		} >"$bf_tmp"
+		mv -f -- "$bf_tmp" "$wb_d/combined.igz"
+		bf_tmp=""
 		bf_list="$bf_list image.cpio combined.igz"
 	fi
 }

@@ -28,7 +28,8 @@ usage:
   $prog --standalone --modules DIR --netinit BIN [OPTIONS] --output OUT
   $prog --base INITRD --netinit BIN [--modules DIR] [OPTIONS] --output OUT
   $prog --iso ISO --netinit BIN [--modules DIR] [OPTIONS] --output OUT
-  $prog --fetch-release MIRROR --netinit BIN [--modules DIR] [OPTIONS] --output OUT
+  $prog --fetch-release MIRROR --keyring FILE --netinit BIN [--modules DIR]
+        [OPTIONS] --output OUT
   $prog combined --base INITRD --image IMAGE [--dest PATH] --output OUT
 
   --standalone       build a fresh initrd; netinit mounts the image itself
@@ -44,7 +45,14 @@ usage:
   --fetch-release MIRROR  as --iso with the latest minimal ISO of a Gentoo
                      mirror (releases/amd64/autobuilds/latest-install-amd64-
                      minimal.txt), downloaded next to OUT and checked against
-                     its published DIGESTS (SHA512, BLAKE2B) when there are
+                     its PGP-signed DIGESTS (SHA512, BLAKE2B)
+  --keyring FILE     --fetch-release: the OpenPGP keyring (binary, as 'gpg
+                     --export' writes it) holding Gentoo's release key; the
+                     DIGESTS must carry a good signature from a key in it
+                     (gpgv); see docs/recipes.md for the key
+  --insecure         --fetch-release without a verified signature: goes on,
+                     with a warning, when the DIGESTS are unsigned, badly
+                     signed or missing (anyone on the path picks the image)
   --boot-url URL     where OUT's directory will be served (http://HOST/DIR/):
                      writes the boot files next to OUT: boot.ipxe (fetch),
                      combined.ipxe (+ combined.igz), altcombine.ipxe (iPXE
@@ -71,11 +79,15 @@ usage:
                      sha256sum (64 hex digits); netinit refuses any other
   --image IMAGE      --standalone/--base: pin this image: its sha256sum and
                      size become netinit.sha256= and netinit.size=;
-                     combined: the file to append (a squashfs)
+                     combined: the file to append; a squashfs 4.0 either
+                     way, checked as netinit checks it (magic, version,
+                     block size, not truncated)
   --dest PATH        combined: its path in the initramfs (default
                      /image.squashfs; dracut root=live: wants
                      /image.squashfs.img or what root=live: names)
-  --output OUT       the archive to write (via OUT.tmp, then renamed)
+  --output OUT       the archive to write (via OUT.tmp, then renamed); with
+                     --boot-url, --iso or --fetch-release its file name (and
+                     --image's) goes into the boot files: no blanks or quotes
   -h, --help         this text
 
 --standalone and --base need root (or fakeroot): device nodes and owners.
@@ -107,6 +119,7 @@ standalone=0
 base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
 image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
 iso="" release="" boot_url="" append="" kernel_name=gentoo stage=""
+keyring="" keyring_abs="" insecure=0 image_what=""
 seen=""
 
 if [ "${1-}" = combined ]; then
@@ -132,9 +145,13 @@ while [ $# -gt 0 ]; do
 		[ "$hasval" = 0 ] || usage_err "$opt takes no value"
 		standalone=1
 		;;
+	--insecure)
+		[ "$hasval" = 0 ] || usage_err "$opt takes no value"
+		insecure=1
+		;;
 	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
 		--image | --dest | --output | -o | --sha256 | --iso | --fetch-release | --boot-url | \
-		--append | --kernel-name)
+		--append | --kernel-name | --keyring)
 		if [ "$hasval" = 0 ]; then
 			[ $# -ge 2 ] || usage_err "$opt needs a value"
 			val=$2
@@ -166,6 +183,7 @@ while [ $# -gt 0 ]; do
 			--boot-url) boot_url=$val ;;
 			--append) append=$val ;;
 			--kernel-name) kernel_name=$val ;;
+			--keyring) keyring=$val ;;
 			--output | -o) output=$val ;;
 			esac
 			;;
@@ -184,6 +202,15 @@ if [ -n "$iso$release" ]; then
 	[ -z "$iso" ] || [ -z "$release" ] || usage_err "--iso and --fetch-release exclude each other; pick one"
 	[ -z "$image$sha256" ] || usage_err "--iso and --fetch-release pin the ISO's image.squashfs: no --image or --sha256"
 	mode=base
+fi
+if [ -z "$release" ] && { [ -n "$keyring" ] || [ "$insecure" = 1 ]; }; then
+	usage_err "--keyring and --insecure belong to --fetch-release"
+fi
+if [ -n "$release" ] && [ -n "$keyring" ] && [ "$insecure" = 1 ]; then
+	usage_err "--keyring and --insecure exclude each other; pick one"
+fi
+if [ -n "$release" ] && [ -z "$keyring" ] && [ "$insecure" = 0 ]; then
+	usage_err "--fetch-release needs --keyring FILE, a keyring with Gentoo's release key (docs/recipes.md says where it comes from), to check the signed DIGESTS; --insecure skips that check"
 fi
 if [ -z "$mode" ]; then
 	if [ "$standalone" = 1 ] && [ -n "$base" ]; then
@@ -223,6 +250,16 @@ else
 	case $kernel_name in
 	'' | */* | . | ..) usage_err "--kernel-name $kernel_name: a plain file name, e.g. vmlinuz" ;;
 	esac
+	if [ -n "$boot_url" ]; then
+		# Both names go into the boot files' kernel/initrd lines.
+		for o in --output --image; do
+			v=$output
+			[ "$o" = --output ] || v=$image
+			case $(basename -- "${v:-x}") in
+			*[[:space:]\"\']*) usage_err "$o $v: the boot files name this file: no blanks or quotes in its name (rename it)" ;;
+			esac
+		done
+	fi
 	[ -n "$netinit" ] || usage_err "--netinit BIN is required"
 	if [ "$mode" = standalone ] && [ -z "$moddir" ]; then
 		usage_err "--standalone needs --modules DIR (lib/modules/<ver>)"
@@ -248,6 +285,43 @@ check_output() {
 	d=$(dirname -- "$output")
 	[ -d "$d" ] || die "--output $output: directory $d does not exist; create it first"
 	[ ! -d "$output" ] || die "--output $output: is a directory; name the file to write"
+	# Found now, not as a shell error half way (read-only, no permission).
+	co_probe=$(mktemp "$d/.gen_initramfs.XXXXXX" 2>/dev/null) ||
+		die "--output $output: cannot create files in $d (read-only or no permission); pick a writable directory"
+	rm -f -- "$co_probe"
+}
+
+# le FILE OFF N: the N little-endian bytes at OFF as one hex number (lower
+# case, most significant digit first).
+le() { od -An -v -tx1 -j "$2" -N "$3" -- "$1" | awk '{ for (i = NF; i >= 1; i--) s = s $i } END { print s }'; }
+
+# check_squashfs WHAT FILE: the superblock checks netinit makes before it
+# hands an image on (src/squashfs.c, after the kernel's squashfs_fill_super):
+# magic, version 4.0, block size, and bytes_used within the file.
+check_squashfs() {
+	sq_size=$(fsize "$2")
+	[ "$sq_size" -ge 96 ] ||
+		die "$1: $sq_size bytes, too short for a squashfs superblock (96); give the squashfs image"
+	[ "$(hexat "$2" 0 4)" = 68737173 ] ||
+		die "$1: not a squashfs image (no hsqs magic at offset 0); give the squashfs image itself (e.g. the ISO's /image.squashfs), not the ISO or an archive"
+	sq_major=$((0x$(le "$2" 28 2)))
+	sq_minor=$((0x$(le "$2" 30 2)))
+	if [ "$sq_major" != 4 ] || [ "$sq_minor" != 0 ]; then
+		die "$1: squashfs version $sq_major.$sq_minor; netinit and the kernel read 4.0 only (mksquashfs 4.x writes it)"
+	fi
+	sq_log=$((0x$(le "$2" 22 2)))
+	sq_bs=$((0x$(le "$2" 12 4)))
+	if [ "$sq_log" -lt 12 ] || [ "$sq_log" -gt 20 ] || [ "$sq_bs" != $((1 << sq_log)) ]; then
+		die "$1: squashfs block size $sq_bs (log $sq_log) is not a power of two from 4 KiB to 1 MiB: a corrupt superblock"
+	fi
+	sq_used=$(le "$2" 40 8)
+	case $sq_used in
+	[89a-f]*) die "$1: the squashfs superblock says 0x$sq_used bytes: a corrupt superblock" ;;
+	esac
+	sq_used=$((0x$sq_used))
+	if [ "$sq_used" -gt "$sq_size" ]; then
+		die "$1: the squashfs superblock says $sq_used bytes, the file has $sq_size: truncated (an incomplete copy?)"
+	fi
 }
 
 # netinit runs as PID 1 before any library exists: static ELF only.
@@ -339,6 +413,7 @@ check_pin() {
 		need_tool sha256sum
 		pin_size=$(fsize "$image")
 		[ "$pin_size" -gt 0 ] || die "--image $image: empty file; give the squashfs image netinit will fetch"
+		check_squashfs "${image_what:---image $image}" "$image"
 		img_sha=$(sha256sum <"$image" | cut -d' ' -f1)
 		[ -z "$pin_sha256" ] || [ "$pin_sha256" = "$img_sha" ] ||
 			die "--sha256 $pin_sha256 is not the digest of --image $image ($img_sha); give one of them"
@@ -355,12 +430,17 @@ check_pin() {
 
 # ---------------------------------------------------------------- helpers
 
-tmp=""
+# What a run creates and removes again when it ends early (an error, Ctrl-C):
+# its temp dir, the --iso staging dir next to OUT, OUT.tmp, a download's
+# .part, a boot file's .tmp.
+tmp="" stagedir="" out_tmp="" part="" bf_tmp=""
 cleanup() {
-	if [ -n "$tmp" ]; then
-		rm -rf -- "$tmp"
-	fi
-	rm -f -- "$output.tmp"
+	for c_d in "$tmp" "$stagedir"; do
+		[ -z "$c_d" ] || rm -rf -- "$c_d"
+	done
+	for c_f in "$out_tmp" "$part" "$bf_tmp"; do
+		[ -z "$c_f" ] || rm -f -- "$c_f"
+	done
 }
 
 fsize() { wc -c <"$1" | tr -d ' '; }
@@ -534,7 +614,9 @@ decompress() {
 			dc_len=$((dc_len + 1))
 		fi
 	done
-	die "--base $base: $1 segment at offset $3 does not decompress ($(head -n 1 "$tmp/dc.err")); is the initrd complete?"
+	# gzip starts its complaint with a blank line; drop its "gzip: stdin: ".
+	dc_why=$(grep -m 1 . "$tmp/dc.err" | sed 's/^[^ :]*: stdin: //')
+	die "--base $base: $1 segment at offset $3 does not decompress (${dc_why:-$1 exited with an error}); is the initrd complete?"
 }
 
 # extract_stream FILE DIR: all newc archives in FILE (a decompressed segment
@@ -763,7 +845,7 @@ build_standalone() {
 	install_netinit "$root"
 	write_conf "$root/etc/netinit.conf" "netinit.mode=standalone"
 	install_modules "$root"
-	pack "$root" "-R 0:0" >"$output.tmp"
+	pack "$root" "-R 0:0" >"$out_tmp"
 }
 
 # Symlinks that reach /init (genkernel's /linuxrc -> init) keep reaching the
@@ -845,8 +927,8 @@ build_base() {
 		done
 		install_modules "$root"
 	fi
-	head -c "$early_end" -- "$base" >"$output.tmp"
-	pack "$root" "" >>"$output.tmp"
+	head -c "$early_end" -- "$base" >"$out_tmp"
+	pack "$root" "" >>"$out_tmp"
 }
 
 # newc_entry INO MODE NLINK SIZE NAME: one newc header, name and padding.
@@ -859,7 +941,6 @@ newc_entry() {
 }
 
 build_combined() {
-	check_readable --image "$image"
 	dest=${dest:-/image.squashfs}
 	case $dest in
 	/*) ;;
@@ -897,7 +978,7 @@ build_combined() {
 		cat -- "$image"
 		head -c $(((4 - isize % 4) % 4)) /dev/zero
 		newc_entry 0 0 1 0 TRAILER!!!
-	} >"$output.tmp"
+	} >"$out_tmp"
 }
 
 # ---------------------------------------------------------------- main
@@ -906,25 +987,40 @@ need_tool od awk head tail grep sed
 check_output
 # shellcheck source=gen_bootfiles.sh
 . "$(dirname -- "$0")/gen_bootfiles.sh"
+# Every argument is checked before anything is downloaded, extracted or
+# written; a run that fails leaves the user's files as they were.
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 if [ -n "$iso$release" ]; then
 	outdir=$(dirname -- "$output")
 	case $(basename -- "$output") in
 	gentoo | gentoo.igz | image.squashfs | combined.igz | image.cpio)
 		usage_err "--output $output: that name is taken by the ISO's files; call it netinit.igz" ;;
 	esac
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs.XXXXXX")
-	trap cleanup EXIT
-	[ -z "$release" ] || release_fetch "$release" "$outdir"
+	case $nl$confs in
+	*"${nl}netinit.sha256="* | *"${nl}netinit.size="*)
+		usage_err "--iso and --fetch-release pin the ISO's image.squashfs: no --conf netinit.sha256= or netinit.size=" ;;
+	esac
 	[ -z "$iso" ] || check_readable --iso "$iso"
-	iso_extract "$iso" "$outdir"
-	base=$outdir/gentoo.igz
-	image=$outdir/image.squashfs
-	rm -rf -- "$tmp"
-	tmp=""
+	need_tool xorriso
+	if [ -n "$keyring" ]; then
+		check_readable --keyring "$keyring"
+		! grep -q -m 1 '^-----BEGIN PGP' "$keyring" ||
+			die "--keyring $keyring: an ASCII-armoured key; gpgv wants a binary keyring: gpg --dearmor <$keyring >gentoo-release.gpg"
+		need_tool gpgv
+		case $keyring in
+		/*) keyring_abs=$keyring ;;
+		*) keyring_abs=$PWD/$keyring ;;
+		esac
+	fi
 fi
 case $mode in
 combined)
 	check_readable --base "$base"
+	check_readable --image "$image"
+	check_squashfs "--image $image" "$image"
 	;;
 *)
 	need_tool find sort cpio gzip touch realpath mknod
@@ -938,13 +1034,24 @@ combined)
 	;;
 esac
 
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs.XXXXXX")
+if [ -n "$iso$release" ]; then
+	# The ISO's files go to a staging dir beside OUT (same filesystem) and
+	# replace the user's gentoo, gentoo.igz, image.squashfs only once
+	# netinit's initrd is built.
+	[ -z "$release" ] || release_fetch "$release" "$outdir"
+	stagedir=$(mktemp -d "$outdir/.gen_initramfs.XXXXXX")
+	iso_extract "$iso" "$stagedir"
+	base=$stagedir/gentoo.igz
+	image=$stagedir/image.squashfs
+	image_what="--iso $iso: its /image.squashfs"
+	check_pin
+fi
 [ "$mode" != standalone ] || stage=standalone
 modules_added=0
 modules_total=0
 firmware_added=0
+out_tmp=$output.tmp
 case $mode in
 standalone) build_standalone ;;
 base) build_base ;;
@@ -952,9 +1059,19 @@ combined) build_combined ;;
 esac
 # The EFI stub loads initrd= files back to back: end on a 4-byte boundary
 # (zero padding after a compressed stream, which the kernel skips).
-out_size=$(fsize "$output.tmp")
-head -c $(((4 - out_size % 4) % 4)) /dev/zero >>"$output.tmp"
-mv -f -- "$output.tmp" "$output"
+out_size=$(fsize "$out_tmp")
+head -c $(((4 - out_size % 4) % 4)) /dev/zero >>"$out_tmp"
+if [ -n "$stagedir" ]; then
+	for f in gentoo gentoo.igz image.squashfs; do
+		mv -f -- "$stagedir/$f" "$outdir/$f"
+	done
+	base=$outdir/gentoo.igz
+	image=$outdir/image.squashfs
+	rmdir -- "$stagedir"
+	stagedir=""
+fi
+mv -f -- "$out_tmp" "$output"
+out_tmp=""
 summary="$output: $(fsize "$output") bytes"
 case $mode in
 combined) summary="$summary ($base + $pad bytes padding + $dest, $isize bytes)" ;;

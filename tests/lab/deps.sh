@@ -9,7 +9,9 @@ set -eu
 PKGS="klibc-utils libklibc-dev busybox-static squashfs-tools cpio kmod
 gzip xz-utils zstd qemu-system-x86 ipxe-qemu ovmf socat dnsmasq-base
 xorriso shellcheck python3 clang iproute2 dmsetup udev procps
-nginx-light gnuplot-nox curl wget"
+nginx-light gnuplot-nox curl wget gpgv gpg gpg-agent"
+# gpgv (in Debian's base system anyway): --fetch-release's signature check;
+# gpg and gpg-agent: the throwaway signing key of gen_bootfiles_test.sh.
 
 missing=""
 for p in $PKGS; do

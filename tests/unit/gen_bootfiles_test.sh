@@ -10,10 +10,17 @@
 #                  reproducibility, an ISO lacking /image.squashfs refused
 #   --fetch-release  a mirror laid out like Gentoo's (clear-signed
 #                  latest-install-amd64-minimal.txt, DIGESTS with BLAKE2B and
-#                  SHA512 sections) served by python http.server on
-#                  127.0.0.1: good, tampered DIGESTS, no DIGESTS, bad pointer
+#                  SHA512 sections, clear-signed by a throwaway key made here
+#                  with gpg) served by python on 127.0.0.1: good signature,
+#                  old .DIGESTS.asc layout, tampered, unsigned, missing, wrong
+#                  keyring, --insecure, a wrong hash, bad pointer, Ctrl-C
+#                  during the download (nothing left behind)
+#   the user's files next to OUT survive every failing --iso run
+#   tests/lab/kernel.sh says why when apt cannot fetch, leaves no kernel.tmp
+#   every path README.md's Layout names exists
 # The e2e boots (tests/qemu/efi.sh) use the boot files themselves.
-# Last line: "N passed, N failed"; exit status 1 on failure.
+# Every assertion counts through ok/bad; skips are counted apart. Last line,
+# always: "gen_bootfiles: N passed, N failed, N skipped"; status 1 on failure.
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 
@@ -22,11 +29,24 @@ gen="$top/gen_initramfs.sh"
 lab="$top/build/lab"
 pass=0
 fail=0
+skip=0
 
 ok() { pass=$((pass + 1)); }
 bad() {
 	fail=$((fail + 1))
 	echo "FAIL: $*" >&2
+}
+skipped() {
+	skip=$((skip + 1))
+	echo "SKIP: $*" >&2
+}
+# lsdir DIR: the names in DIR, sorted, each followed by a blank.
+lsdir() { find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | LC_ALL=C sort | tr '\n' ' '; }
+# check DESC CMD...: CMD must succeed.
+check() {
+	c_desc=$1
+	shift
+	if "$@"; then ok; else bad "$c_desc"; fi
 }
 # has FILE TEXT: FILE holds the fixed string TEXT.
 has() {
@@ -34,25 +54,25 @@ has() {
 }
 # runs_ok DESC CMD...: succeeds; runs_bad DESC MSG CMD...: fails saying MSG.
 runs_ok() {
-	d=$1
+	ro_d=$1
 	shift
-	if "$@" >"$tmp/out" 2>&1; then ok; else bad "$d: $(tail -n 3 "$tmp/out")"; fi
+	if "$@" >"$tmp/out" 2>&1; then ok; else bad "$ro_d: $(tail -n 3 "$tmp/out")"; fi
 }
 runs_bad() {
-	d=$1
-	m=$2
+	rb_d=$1
+	rb_m=$2
 	shift 2
 	if "$@" >"$tmp/out" 2>&1; then
-		bad "$d: succeeded"
-	elif grep -qF -- "$m" "$tmp/out"; then
+		bad "$rb_d: succeeded"
+	elif grep -qF -- "$rb_m" "$tmp/out"; then
 		ok
 	else
-		bad "$d: message '$(cat "$tmp/out")' lacks '$m'"
+		bad "$rb_d: message '$(cat "$tmp/out")' lacks '$rb_m'"
 	fi
 }
 
 [ "$(id -u)" = 0 ] || { echo "gen_bootfiles_test.sh: run as root" >&2; echo "0 passed, 1 failed"; exit 1; }
-for t in xorriso python3 cpio sha512sum b2sum; do
+for t in xorriso python3 cpio sha512sum b2sum gpg gpgv; do
 	command -v "$t" >/dev/null 2>&1 || { echo "gen_bootfiles_test.sh: '$t' missing; run 'make deps'" >&2; echo "0 passed, 1 failed"; exit 1; }
 done
 sh "$top/tests/lab/kernel.sh"
@@ -63,9 +83,18 @@ sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nihand-bootfiles.XXXXXX")
 HTTP_PID=
+finished=0
 cleanup() {
+	c_rc=$?
 	[ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null || true
+	for h in "$tmp/gpg-good" "$tmp/gpg-wrong"; do
+		[ ! -d "$h" ] || gpgconf --homedir "$h" --kill gpg-agent 2>/dev/null || true
+	done
 	rm -rf -- "$tmp"
+	[ "$finished" = 1 ] || bad "the script stopped early (status $c_rc): an unchecked command failed"
+	echo "gen_bootfiles: $pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ] || exit 1
+	exit 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -94,11 +123,11 @@ for f in gentoo gentoo.igz image.squashfs; do
 	src=$lab/genkernel.igz
 	[ "$f" = gentoo ] && src=$lab/kernel/vmlinuz
 	[ "$f" = image.squashfs ] && src=$lab/image.squashfs
-	if cmp -s "$src" "$tmp/gk/$f"; then ok; else bad "--iso: $f not extracted intact"; fi
+	check "--iso: $f extracted intact" cmp -s "$src" "$tmp/gk/$f"
 done
-if [ $(($(wc -c <"$tmp/gk/netinit.igz") % 4)) = 0 ]; then ok; else bad "netinit.igz not a multiple of 4 bytes"; fi
+check "netinit.igz a multiple of 4 bytes" [ $(($(wc -c <"$tmp/gk/netinit.igz") % 4)) = 0 ]
 mkdir -p "$tmp/gk/root"
-(cd "$tmp/gk/root" && gzip -dc ../netinit.igz | cpio -i -d --quiet 2>/dev/null) || true
+check "netinit.igz unpacks" sh -c "cd '$tmp/gk/root' && gzip -dc ../netinit.igz | cpio -i -d --quiet 2>/dev/null"
 sha=$(sha256sum <"$lab/image.squashfs" | cut -d' ' -f1)
 has "$tmp/gk/root/etc/netinit.conf" "netinit.mode=genkernel"
 has "$tmp/gk/root/etc/netinit.conf" "netinit.sha256=$sha"
@@ -116,17 +145,18 @@ has "$tmp/gk/grub.cfg" "linux /gentoo cdroot looptype=squashfs loop=/image.squas
 has "$tmp/gk/grub.cfg" "initrd /netinit.igz"
 # image.cpio: one file, the image, at /image.squashfs
 mkdir -p "$tmp/gk/cpio"
-(cd "$tmp/gk/cpio" && cpio -i -d --quiet <../image.cpio)
-if cmp -s "$lab/image.squashfs" "$tmp/gk/cpio/image.squashfs" &&
-	[ "$(cd "$tmp/gk/cpio" && find . -type f | wc -l)" = 1 ]; then ok; else bad "image.cpio does not hold the image alone"; fi
+check "image.cpio unpacks" sh -c "cd '$tmp/gk/cpio' && cpio -i -d --quiet <../image.cpio"
+check "image.cpio holds the image" cmp -s "$lab/image.squashfs" "$tmp/gk/cpio/image.squashfs"
+check "image.cpio holds the image alone" [ "$(cd "$tmp/gk/cpio" && find . -type f | wc -l)" = 1 ]
 # combined.igz = netinit.igz + image.cpio
-if cat "$tmp/gk/netinit.igz" "$tmp/gk/image.cpio" | cmp -s - "$tmp/gk/combined.igz"; then ok; else bad "combined.igz is not netinit.igz + image.cpio"; fi
+check "combined.igz is netinit.igz + image.cpio" \
+	sh -c "cat '$tmp/gk/netinit.igz' '$tmp/gk/image.cpio' | cmp -s - '$tmp/gk/combined.igz'"
 # reproducible: a second run gives the same bytes
 mkdir -p "$tmp/gk2"
 runs_ok "--iso again" "$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" \
 	--append "console=ttyS0" --output "$tmp/gk2/netinit.igz"
 for f in netinit.igz boot.ipxe altcombine-efi.ipxe combined.igz pxelinux.cfg/default grub.cfg; do
-	if cmp -s "$tmp/gk/$f" "$tmp/gk2/$f"; then ok; else bad "--iso not reproducible: $f differs"; fi
+	check "--iso reproducible: $f" cmp -s "$tmp/gk/$f" "$tmp/gk2/$f"
 done
 
 # ---- --iso, dracut (the real dracut 059 initrd)
@@ -137,14 +167,38 @@ runs_ok "--iso dracut" "$gen" --iso "$tmp/dr.iso" --netinit "$net" \
 has "$tmp/out" "boot files for a dracut next stage, to serve at http://10.0.0.1/live/"
 has "$tmp/dr/boot.ipxe" "kernel http://10.0.0.1/live/gentoo initrd=netinit.igz root=live:/image.squashfs.img BOOTIF="
 has "$tmp/dr/altcombine.ipxe" "initrd http://10.0.0.1/live/image.squashfs /image.squashfs.img"
-if gzip -dc "$tmp/dr/netinit.igz" | cpio -i --quiet --to-stdout etc/cmdline.d/90-netinit.conf 2>/dev/null |
-	grep -qx "rd.live.overlay.overlayfs=1"; then ok; else bad "dracut initrd lacks etc/cmdline.d/90-netinit.conf"; fi
+check "dracut initrd has etc/cmdline.d/90-netinit.conf" sh -c "gzip -dc '$tmp/dr/netinit.igz' |
+	cpio -i --quiet --to-stdout etc/cmdline.d/90-netinit.conf 2>/dev/null | grep -qx rd.live.overlay.overlayfs=1"
 
 # ---- bad ISOs and arguments
 mkiso noimg "$lab/genkernel.igz" no-image
 mkdir -p "$tmp/bad"
-runs_bad "ISO without image" "no /image.squashfs in it" \
+runs_bad "ISO without image" "no /image.squashfs in it (Cannot determine attributes of (ISO) source file '/image.squashfs'" \
 	"$gen" --iso "$tmp/noimg.iso" --netinit "$net" --boot-url "$url" --output "$tmp/bad/netinit.igz"
+check "ISO without image: xorriso's FAILURE, not a NOTE" sh -c "! grep -q 'NOTE' '$tmp/out'"
+# The user's files next to OUT survive every run that fails, before or after
+# the ISO is opened: a bad --netinit, a bad --url, a missing or bad image.
+t=$tmp/isotree-junkimg
+rm -rf "$t" && mkdir -p "$t/boot"
+cp "$lab/kernel/vmlinuz" "$t/boot/gentoo"
+cp "$lab/genkernel.igz" "$t/boot/gentoo.igz"
+head -c 70000 /dev/urandom >"$t/image.squashfs"
+xorriso -as mkisofs -quiet -R -V ISOIMAGE -o "$tmp/junkimg.iso" "$t" 2>/dev/null
+mkdir -p "$tmp/keep"
+for f in gentoo gentoo.igz image.squashfs; do echo "mine: $f" >"$tmp/keep/$f"; done
+runs_bad "--iso, --netinit missing" "--netinit /nonexistent: no such file" \
+	"$gen" --iso "$tmp/gk.iso" --netinit /nonexistent --boot-url "$url" --output "$tmp/keep/netinit.igz"
+runs_bad "--iso, ftp --url" "only http:// URLs" \
+	"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --url ftp://10.0.0.1/i --output "$tmp/keep/netinit.igz"
+runs_bad "--iso without /image.squashfs" "no /image.squashfs in it" \
+	"$gen" --iso "$tmp/noimg.iso" --netinit "$net" --boot-url "$url" --output "$tmp/keep/netinit.igz"
+runs_bad "--iso whose image is no squashfs" "image.squashfs: not a squashfs image" \
+	"$gen" --iso "$tmp/junkimg.iso" --netinit "$net" --boot-url "$url" --output "$tmp/keep/netinit.igz"
+for f in gentoo gentoo.igz image.squashfs; do
+	check "failed --iso runs keep the user's $f" grep -qx "mine: $f" "$tmp/keep/$f"
+done
+check "failed --iso runs leave nothing else next to OUT ($(lsdir "$tmp/keep"))" \
+	[ "$(lsdir "$tmp/keep")" = "gentoo gentoo.igz image.squashfs " ]
 runs_bad "--iso without a URL" "give --boot-url" \
 	"$gen" --iso "$tmp/gk.iso" --netinit "$net" --output "$tmp/bad/netinit.igz"
 runs_bad "--iso with --base" "bring their own base initrd" \
@@ -175,9 +229,41 @@ digests() { # ISO-HASH-MANGLE
 		printf '# SHA512 HASH\n%s  %s\n' "$s5" "$n"
 	done
 }
-digests good >"$isof.DIGESTS"
+# Two throwaway signing keys: "good" signs the mirror's DIGESTS, "wrong" is
+# the keyring of someone else.
+for k in good wrong; do
+	mkdir -m 700 "$tmp/gpg-$k"
+	gpg --homedir "$tmp/gpg-$k" --batch --passphrase '' --quick-gen-key \
+		"netinit test release $k <release-$k@example.invalid>" ed25519 sign never 2>/dev/null
+	gpg --homedir "$tmp/gpg-$k" --export >"$tmp/$k.gpg"
+done
+gpg --homedir "$tmp/gpg-good" --export --armor >"$tmp/good.asc"
+# sign IN OUT: clear-signs IN with the good key.
+sign() {
+	gpg --homedir "$tmp/gpg-good" --batch --yes --pinentry-mode loopback --passphrase '' \
+		--clearsign -o "$2" "$1" 2>/dev/null
+}
+digests good >"$tmp/digests.good"
+digests bad >"$tmp/digests.bad"
+sign "$tmp/digests.good" "$isof.DIGESTS"
+# A server that, while $m/slow exists, sends 64 KiB of an ISO and stalls.
+cat >"$tmp/mirror.py" <<'EOF'
+import functools, http.server, os, sys, time
+d, port = sys.argv[1], int(sys.argv[2])
+class H(http.server.SimpleHTTPRequestHandler):
+    def copyfile(self, src, dst):
+        if self.path.endswith(".iso") and os.path.exists(os.path.join(d, "slow")):
+            dst.write(src.read(65536))
+            dst.flush()
+            time.sleep(60)
+            return
+        super().copyfile(src, dst)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(H, directory=d)).serve_forever()
+EOF
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$m" "$port" >"$tmp/http.log" 2>&1 &
+python3 "$tmp/mirror.py" "$m" "$port" >"$tmp/http.log" 2>&1 &
 HTTP_PID=$!
 i=0
 until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; do
@@ -186,34 +272,119 @@ until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)
 	sleep 0.1
 done
 mir=http://127.0.0.1:$port
+isoname=install-amd64-minimal-$ts.iso
 mkdir -p "$tmp/fr"
-runs_ok "--fetch-release" "$gen" --fetch-release "$mir/" --netinit "$net" --boot-url "$url" \
-	--output "$tmp/fr/netinit.igz"
-has "$tmp/out" "latest minimal ISO: $ts/install-amd64-minimal-$ts.iso"
-has "$tmp/out" "install-amd64-minimal-$ts.iso matches the published DIGESTS (BLAKE2B, SHA512)"
-if cmp -s "$isof" "$tmp/fr/install-amd64-minimal-$ts.iso" && cmp -s "$tmp/gk/netinit.igz" "$tmp/fr/netinit.igz"; then
-	ok
-else
-	bad "--fetch-release: ISO or netinit.igz differs from the --iso run"
-fi
-digests bad >"$isof.DIGESTS"
+runs_ok "--fetch-release, signed DIGESTS" "$gen" --fetch-release "$mir/" --keyring "$tmp/good.gpg" \
+	--netinit "$net" --boot-url "$url" --output "$tmp/fr/netinit.igz"
+has "$tmp/out" "latest minimal ISO: $ts/$isoname"
+has "$tmp/out" "$isoname matches the DIGESTS signed by netinit test release good <release-good@example.invalid> (key "
+has "$tmp/out" "(BLAKE2B, SHA512)"
+check "--fetch-release: same ISO as on the mirror" cmp -s "$isof" "$tmp/fr/$isoname"
+check "--fetch-release: same netinit.igz as the --iso run" cmp -s "$tmp/gk/netinit.igz" "$tmp/fr/netinit.igz"
+# Older releases: an unsigned .DIGESTS beside a clear-signed .DIGESTS.asc.
+mv "$isof.DIGESTS" "$isof.DIGESTS.asc"
+cp "$tmp/digests.good" "$isof.DIGESTS"
+mkdir -p "$tmp/fr-old"
+runs_ok "--fetch-release, .DIGESTS.asc" "$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" \
+	--netinit "$net" --boot-url "$url" --output "$tmp/fr-old/netinit.igz"
+has "$tmp/out" "matches the DIGESTS signed by netinit test release good"
+rm -f "$isof.DIGESTS.asc"
+# refused ISO: every refusal leaves no ISO and no initrd behind.
+refused() {
+	check "$1: no ISO, .part or initrd left ($(lsdir "$tmp/fr2"))" [ -z "$(lsdir "$tmp/fr2")" ]
+}
 mkdir -p "$tmp/fr2"
-runs_bad "tampered DIGESTS" "does not match its DIGESTS (SHA512 is" \
+sign "$tmp/digests.good" "$isof.DIGESTS"
+sed -i "s/^\([0-9a-f]\)\([0-9a-f]*  $isoname\)\$/0\2/" "$isof.DIGESTS"
+check "the tampered fixture differs from the signed text" sh -c "! grep -qF -f '$tmp/digests.good' -x '$isof.DIGESTS' ||
+	[ \$(grep -cxF -f '$tmp/digests.good' '$isof.DIGESTS') -lt \$(grep -c . '$tmp/digests.good') ]"
+runs_bad "tampered signed DIGESTS" "DIGESTS: no good signature from a key in --keyring" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+has "$tmp/out" "BAD signature"
+refused "tampered signed DIGESTS"
+cp "$tmp/digests.good" "$isof.DIGESTS"
+runs_bad "unsigned DIGESTS" "$isoname.DIGESTS is not signed; refusing an ISO nothing vouches for" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+refused "unsigned DIGESTS"
+sign "$tmp/digests.good" "$isof.DIGESTS"
+runs_bad "DIGESTS signed by a key not in --keyring" "No public key" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/wrong.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+refused "wrong keyring"
+runs_bad "armoured --keyring" "gpgv wants a binary keyring: gpg --dearmor" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.asc" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+runs_bad "neither --keyring nor --insecure" "--fetch-release needs --keyring FILE" \
 	"$gen" --fetch-release "$mir" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
-if [ ! -e "$tmp/fr2/install-amd64-minimal-$ts.iso" ] && [ ! -e "$tmp/fr2/netinit.igz" ]; then
-	ok
-else
-	bad "tampered DIGESTS: the ISO or an initrd was left behind"
-fi
+sign "$tmp/digests.bad" "$isof.DIGESTS"
+runs_bad "signed DIGESTS with a wrong hash" "does not match its DIGESTS (SHA512 is" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+refused "wrong hash"
 rm -f "$isof.DIGESTS"
-runs_ok "no DIGESTS" "$gen" --fetch-release "$mir" --netinit "$net" --boot-url "$url" \
-	--output "$tmp/fr2/netinit.igz"
-has "$tmp/out" "warning: no $ts/install-amd64-minimal-$ts.iso.DIGESTS on the mirror: the ISO is not checked"
+runs_bad "no DIGESTS" "no $isoname.DIGESTS or .DIGESTS.asc on the mirror" \
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+refused "no DIGESTS"
+runs_ok "--insecure without DIGESTS" "$gen" --fetch-release "$mir" --insecure --netinit "$net" \
+	--boot-url "$url" --output "$tmp/fr2/netinit.igz"
+has "$tmp/out" "WARNING: --insecure: no $isoname.DIGESTS or .DIGESTS.asc on the mirror: the ISO and the image pinned from it are NOT verified"
+rm -rf "$tmp/fr2" && mkdir -p "$tmp/fr2"
+cp "$tmp/digests.good" "$isof.DIGESTS"
+runs_ok "--insecure with unsigned DIGESTS" "$gen" --fetch-release "$mir" --insecure --netinit "$net" \
+	--boot-url "$url" --output "$tmp/fr2/netinit.igz"
+has "$tmp/out" "WARNING: --insecure: $isoname.DIGESTS is not signed: the ISO and the image pinned from it are NOT verified"
+has "$tmp/out" "matches the UNSIGNED DIGESTS (BLAKE2B, SHA512)"
+# Ctrl-C while the ISO downloads: no .part, no temp or staging dir left.
+sign "$tmp/digests.good" "$isof.DIGESTS"
+mkdir -p "$tmp/fr3" "$tmp/tmpd"
+: >"$m/slow"
+# A background job of this script ignores SIGINT; the launcher restores it
+# and gives the run its own process group, as a terminal would.
+python3 -c 'import os, signal, sys; os.setpgrp(); signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+	env TMPDIR="$tmp/tmpd" "$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" \
+	--boot-url "$url" --output "$tmp/fr3/netinit.igz" >"$tmp/int.out" 2>&1 &
+gp=$!
+i=0
+while [ "$(wc -c 2>/dev/null <"$tmp/fr3/$isoname.part" || echo 0)" -lt 65536 ] && [ "$i" -lt 300 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+check "Ctrl-C: the download had started" [ -e "$tmp/fr3/$isoname.part" ]
+kill -INT "-$gp" || true
+rc=0
+wait "$gp" || rc=$?
+rm -f "$m/slow"
+# 130 from the trap, or 1 when curl's failure reaches die first.
+check "Ctrl-C: the run stops ($rc: $(tail -n 1 "$tmp/int.out"))" \
+	sh -c "[ $rc = 130 ] || [ $rc = 1 ]"
+check "Ctrl-C: nothing left next to OUT ($(lsdir "$tmp/fr3"))" [ -z "$(lsdir "$tmp/fr3")" ]
+check "Ctrl-C: no temp dir left ($(lsdir "$tmp/tmpd"))" [ -z "$(lsdir "$tmp/tmpd")" ]
 printf '# nothing here\n' >"$rel/latest-install-amd64-minimal.txt"
 runs_bad "pointer without ISO" "names no install-amd64-minimal ISO" \
-	"$gen" --fetch-release "$mir" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+	"$gen" --fetch-release "$mir" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
 runs_bad "no such mirror" "cannot read" \
-	"$gen" --fetch-release "$mir/nothere" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
+	"$gen" --fetch-release "$mir/nothere" --keyring "$tmp/good.gpg" --netinit "$net" --boot-url "$url" --output "$tmp/fr2/netinit.igz"
 
-echo "gen_bootfiles: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+# ---- tests/lab/kernel.sh when apt cannot fetch: one line, no kernel.tmp
+kt=$tmp/ktop
+mkdir -p "$kt/tests/lab" "$kt/fakebin"
+cp "$top/tests/lab/kernel.sh" "$kt/tests/lab/"
+printf '#!/bin/sh\necho "  Depends: linux-image-6.1.0-99-cloud-amd64"\n' >"$kt/fakebin/apt-cache"
+printf '#!/bin/sh\necho "E: Failed to fetch http://deb.debian.org/x.deb  Could not resolve host" >&2\nexit 100\n' \
+	>"$kt/fakebin/apt-get"
+chmod 755 "$kt/fakebin/apt-cache" "$kt/fakebin/apt-get"
+rc=0
+PATH="$kt/fakebin:$PATH" sh "$kt/tests/lab/kernel.sh" >"$tmp/k.out" 2>"$tmp/k.err" || rc=$?
+check "kernel.sh, apt fails: fails ($rc)" [ "$rc" != 0 ]
+check "kernel.sh, apt fails: says why ($(cat "$tmp/k.err"))" \
+	grep -q '^kernel.sh: apt-get download linux-image-6.1.0-99-cloud-amd64 failed: E: Failed to fetch' "$tmp/k.err"
+check "kernel.sh, apt fails: one line" [ "$(wc -l <"$tmp/k.err")" = 1 ]
+check "kernel.sh, apt fails: no kernel.tmp left" [ ! -e "$kt/build/lab/kernel.tmp" ]
+
+# ---- README.md's Layout: every path it names exists
+# shellcheck disable=SC2016 # backquotes in a pattern, not a command
+sed -n '/^## Layout/,/^## [^L]/p' "$top/README.md" | grep -o '`[^`]*`' | tr -d '`' |
+	grep '/' | grep -v '^/' | sed 's/ .*//' | LC_ALL=C sort -u >"$tmp/layout.paths"
+check "README Layout names paths" [ -s "$tmp/layout.paths" ]
+while IFS= read -r p; do
+	check "README Layout: $p exists" [ -e "$top/$p" ]
+done <"$tmp/layout.paths"
+
+finished=1

@@ -8,7 +8,10 @@
 # and QEMU are there (and NO_QEMU is unset), real boots under TCG that check
 # the kernel unpacks what we write. Archives are read back with a small
 # Python model of init/initramfs.c (segments, 4-byte rule, zero padding) and
-# with GNU cpio. Last line: "N passed, N failed"; exit status 1 on failure.
+# with GNU cpio. Every assertion counts through ok/bad (check, has, errcase);
+# what cannot run is counted as skipped, never as passed. Last line, always
+# (also when an unchecked command stops the script): "N passed, N failed,
+# N skipped"; exit status 1 on failure.
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 
@@ -48,7 +51,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-for t in python3 cpio gzip xz zstd depmod readelf; do
+for t in python3 cpio gzip xz zstd depmod readelf mksquashfs; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		echo "gen_initramfs_test.sh: '$t' not found; run 'make deps'" >&2
 		echo "0 passed, 1 failed"
@@ -62,7 +65,24 @@ if ! [ -x "$busybox" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen_initramfs_test.XXXXXX")
-trap '[ -n "${KEEP-}" ] || rm -rf "$tmp"' EXIT
+# The summary prints however the script ends; an early end is a failure.
+finished=0
+finish() {
+	f_rc=$?
+	cd /
+	for m in "$tmp"/ro "$tmp"/bf-ro; do
+		! mountpoint -q "$m" 2>/dev/null || umount "$m"
+	done
+	[ -n "${KEEP-}" ] || rm -rf "$tmp"
+	if [ "$finished" = 0 ]; then
+		bad "the script stopped early (status $f_rc): an unchecked command failed (KEEP=1 keeps $tmp)"
+	fi
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ] || exit 1
+	exit 0
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
 cd "$tmp"
 
 # ---------------------------------------------------------------- helpers
@@ -295,7 +315,13 @@ while :; do
 	[ $(($(wc -c <odd.igz) % 4)) = 0 ] || break
 	n=$((n + 1))
 done
-head -c 1048579 /dev/urandom >image.sqfs
+# A real squashfs (gen_initramfs.sh checks the superblock as netinit does)
+# of incompressible data, 3 bytes of tail so its size is not a multiple of 4.
+mkdir -p sqsrc
+head -c 1048576 /dev/urandom >sqsrc/data
+mksquashfs sqsrc image.sqfs -noappend -nopad -no-progress -quiet >/dev/null
+printf 'xyz' >>image.sqfs
+imgsize=$(wc -c <image.sqfs)
 mkdir -p img
 cp image.sqfs img/image.squashfs
 # The plain-cat recipe: an uncompressed segment at an unaligned offset.
@@ -322,6 +348,7 @@ errcase "--base missing" --base nosuch.igz --netinit netinit --output x.igz
 errcase "--base not an initrd" --base junk.igz --netinit netinit --output x.igz
 has err.txt 'not a cpio archive \(gzip, xz, zstd, lzma or plain newc expected\)' "--base junk message"
 errcase "--base truncated" --base truncated.igz --netinit netinit --output x.igz
+has err.txt 'gzip segment at offset 0 does not decompress \(unexpected end of file\)' "truncated gzip: gzip's reason, not ()"
 errcase "--base without /init" --base noinit.igz --netinit netinit --output x.igz
 errcase "--base unaligned uncompressed segment" --base naive.igz --netinit netinit --output x.igz
 has err.txt 'not 4-byte aligned' "unaligned segment message"
@@ -369,8 +396,57 @@ if [ -n "$ver" ]; then
 		--add-modules 'kernel/nosuch/*' --output x.igz
 	errcase "--modules for another kernel than the base's" --base othermods.igz --modules "$moddir" \
 		--netinit netinit --output x.igz
+else
+	skipped "--add-modules and --modules error cases: no lab kernel (sh tests/lab/kernel.sh)"
 fi
-check "no output left behind by errors" [ ! -e x.igz ] && [ ! -e x.igz.tmp ]
+# Images that are no squashfs 4.0 are refused as netinit would refuse them
+# (src/squashfs.c): random data, an ISO, truncated, version 3, block size.
+head -c 65536 /dev/urandom >random.bin
+{ head -c 32768 /dev/zero; printf '\001CD001\001'; head -c 40000 /dev/zero; } >fake.iso
+head -c 8192 image.sqfs >trunc.sqfs
+cp image.sqfs v3.sqfs
+printf '\003\000' | dd of=v3.sqfs bs=1 seek=28 conv=notrunc 2>/dev/null
+cp image.sqfs bs.sqfs
+printf '\000\000\001\000' | dd of=bs.sqfs bs=1 seek=12 conv=notrunc 2>/dev/null
+head -c 50 image.sqfs >tiny.sqfs
+cp image.sqfs huge.sqfs
+printf '\377\377\377\377\377\377\377\377' | dd of=huge.sqfs bs=1 seek=40 conv=notrunc 2>/dev/null
+for c in "random.bin:not a squashfs image (no hsqs magic" "fake.iso:not a squashfs image (no hsqs magic" \
+	"trunc.sqfs:the squashfs superblock says $((imgsize - 3)) bytes, the file has 8192: truncated" \
+	"v3.sqfs:squashfs version 3.0; netinit and the kernel read 4.0 only" \
+	"bs.sqfs:squashfs block size 65536 (log 17) is not a power of two" "tiny.sqfs:50 bytes, too short" \
+	"huge.sqfs:the squashfs superblock says 0xffffffffffffffff bytes: a corrupt superblock"; do
+	f=${c%%:*}
+	errcase "--image $f" --base gk.igz --netinit netinit --image "$f" --output x.igz
+	check "--image $f: says why ($(cat err.txt))" grep -qF -- "--image $f: ${c#*:}" err.txt
+	errcase "combined --image $f" combined --base gk.igz --image "$f" --output x.igz
+	check "combined --image $f: says why ($(cat err.txt))" grep -qF -- "--image $f: ${c#*:}" err.txt
+done
+# Names the boot files would split at a blank.
+cp image.sqfs 'my image.sqfs'
+errcase "--output with a blank and boot files" --base gk.igz --netinit netinit \
+	--boot-url http://10.0.0.1/d/ --output 'net init.igz'
+check "--output with a blank: says why ($(cat err.txt))" \
+	grep -qF -- "--output net init.igz: the boot files name this file: no blanks or quotes" err.txt
+errcase "--image with a blank and boot files" --base gk.igz --netinit netinit --image 'my image.sqfs' \
+	--boot-url http://10.0.0.1/d/ --output x.igz
+check "--image with a blank: says why ($(cat err.txt))" \
+	grep -qF -- "--image my image.sqfs: the boot files name this file" err.txt
+errcase "--output with a quote and boot files" --base gk.igz --netinit netinit \
+	--boot-url http://10.0.0.1/d/ --output "it's.igz"
+check "nothing written for a name with a blank" sh -c '[ ! -e "net init.igz" ] && [ ! -e boot.ipxe ]'
+# A read-only output directory: one line, status 1 (not the shell's 2).
+mkdir -p ro
+if mount -t tmpfs -o ro,size=64k none ro 2>/dev/null; then
+	errcase "--output in a read-only directory" --base gk.igz --netinit netinit --output ro/x.igz
+	check "read-only --output: says why ($(cat err.txt))" \
+		grep -qF -- "--output ro/x.igz: cannot create files in ro (read-only or no permission)" err.txt
+	check "read-only --output: status 1, not 2 ($e_rc)" [ "$e_rc" = 1 ]
+	umount ro
+else
+	skipped "read-only --output: cannot mount a read-only tmpfs here"
+fi
+check "no output left behind by errors" sh -c '[ ! -e x.igz ] && [ ! -e x.igz.tmp ]'
 
 # ---------------------------------------------------------------- --base
 
@@ -431,7 +507,7 @@ fi
 if base_case pinimg gk.igz --image image.sqfs --sha256 "$imgsha"; then
 	gzip -dc pinimg.igz | cpio -i --quiet --to-stdout etc/netinit.conf >pinimg.conf
 	has pinimg.conf "^netinit.sha256=$imgsha\$" "--image: netinit.sha256 line"
-	has pinimg.conf '^netinit.size=1048579$' "--image: netinit.size line"
+	has pinimg.conf "^netinit.size=$imgsize\$" "--image: netinit.size line"
 	check "--image: one digest line" [ "$(grep -c '^netinit.sha256=' pinimg.conf)" = 1 ]
 	hasnt pinimg.lst '^E image' "--image: the image itself is not packed"
 fi
@@ -483,6 +559,37 @@ if base_case rerun gk.igz --url http://a/b &&
 else
 	bad "rerun on own output"
 fi
+# The boot files all name --image's file (not image.squashfs).
+mkdir -p bf
+if base_case bf/netinit gk.igz --image image.sqfs --boot-url http://10.0.0.1/d/; then
+	u=http://10.0.0.1/d/image.sqfs
+	has bf/boot.ipxe " netinit.url=$u\$" "boot.ipxe fetches --image's name"
+	has bf/pxelinux.cfg/default " netinit.url=$u\$" "pxelinux.cfg fetches --image's name"
+	has bf/grub.cfg " netinit.url=$u\$" "grub.cfg fetches --image's name"
+	has bf/altcombine.ipxe "^initrd $u /image.squashfs\$" "altcombine.ipxe appends --image's name"
+	hasnt bf/boot.ipxe 'image\.squashfs$' "boot.ipxe: no hard-coded image.squashfs"
+fi
+# A failure while writing image.cpio or combined.igz leaves no .tmp behind
+# (a cat that fails once its output is that file, as on a full disk).
+mkdir -p fakebin bf2
+realcat=$(command -v cat)
+cat >fakebin/cat <<EOF
+#!/bin/sh
+case \$(readlink /proc/\$\$/fd/1) in
+*"/\$FAIL_CAT_ON") $realcat "\$@" | head -c 1000; echo "cat: write error (injected)" >&2; exit 1 ;;
+esac
+exec $realcat "\$@"
+EOF
+chmod 755 fakebin/cat
+for t in image.cpio.tmp combined.igz.tmp; do
+	rc=0
+	FAIL_CAT_ON=$t PATH="$tmp/fakebin:$PATH" "$gen" --base gk.igz --netinit netinit --image image.sqfs \
+		--boot-url http://10.0.0.1/d/ --output bf2/netinit.igz >bf2.out 2>&1 || rc=$?
+	check "write error on $t: the run fails ($rc)" [ "$rc" != 0 ]
+	check "write error on $t: no $t left behind" [ ! -e "bf2/$t" ]
+	check "write error on $t: the fault was hit ($(tail -n 1 bf2.out))" grep -q 'injected' bf2.out
+done
+
 # Reproducible, whatever the caller's umask.
 if "$gen" --base early-xz.igz --netinit netinit --output repro1.igz >/dev/null &&
 	(umask 077 && "$gen" --base early-xz.igz --netinit netinit --output repro2.igz >/dev/null); then
@@ -490,10 +597,13 @@ if "$gen" --base early-xz.igz --netinit netinit --output repro1.igz >/dev/null &
 else
 	bad "--base reproducibility runs"
 fi
-SOURCE_DATE_EPOCH=1700000000 "$gen" --base gk.igz --netinit netinit --output epoch.igz >/dev/null
-list epoch.igz epoch.lst
-check "SOURCE_DATE_EPOCH sets every mtime" mtimes_are 1700000000 epoch.lst
-has epoch.lst '^E init [0-7]+ 0:0 1700000000 ' "SOURCE_DATE_EPOCH on /init"
+if SOURCE_DATE_EPOCH=1700000000 "$gen" --base gk.igz --netinit netinit --output epoch.igz >/dev/null &&
+	list epoch.igz epoch.lst; then
+	check "SOURCE_DATE_EPOCH sets every mtime" mtimes_are 1700000000 epoch.lst
+	has epoch.lst '^E init [0-7]+ 0:0 1700000000 ' "SOURCE_DATE_EPOCH on /init"
+else
+	bad "SOURCE_DATE_EPOCH run"
+fi
 
 # ---------------------------------------------------------------- modules
 
@@ -534,8 +644,8 @@ if [ -n "$ver" ]; then
 		has sa.root/etc/netinit.conf '^netinit.url=http://10.0.2.100/i.sqfs$' "standalone: netinit.url"
 		hasnt sa.root/etc/netinit.conf '^netinit.(sha256|size)=' "standalone: no pin unless asked"
 		# Same bytes again.
-		"$gen" --standalone --modules "$moddir" --netinit netinit --url http://10.0.2.100/i.sqfs \
-			--output sa2.igz >/dev/null
+		check "standalone: second run" "$gen" --standalone --modules "$moddir" --netinit netinit \
+			--url http://10.0.2.100/i.sqfs --output sa2.igz
 		check "standalone: two runs give identical bytes" cmp -s sa.igz sa2.igz
 	else
 		bad "--standalone: $(cat sa.out)"
@@ -553,7 +663,7 @@ if [ -n "$ver" ]; then
 		has sa3.out ', 0 firmware files$' "--firmware summary"
 		unpack_main sa3.igz sa3.lst sa3.root
 		has sa3.root/etc/netinit.conf "^netinit.sha256=$imgsha\$" "standalone --image: netinit.sha256"
-		has sa3.root/etc/netinit.conf '^netinit.size=1048579$' "standalone --image: netinit.size"
+		has sa3.root/etc/netinit.conf "^netinit.size=$imgsize\$" "standalone --image: netinit.size"
 		has sa3.root/etc/netinit.conf '^netinit.mode=standalone$' "standalone --image: mode kept"
 	else
 		bad "--add-modules: $(cat sa3.out)"
@@ -583,12 +693,13 @@ if "$gen" combined --base odd.igz --image image.sqfs --output comb.igz >comb.out
 	check "combined: base unchanged at the front" cmp -s -n "$bsize" odd.igz comb.igz
 	check "combined: zero padding" sh -c "tail -c +$((bsize + 1)) comb.igz | head -c $pad | cmp -s - /dev/zero -n $pad"
 	has comb.lst "^SEG $((bsize + pad)) newc$" "combined: image segment at a 4-byte boundary"
-	has comb.lst "^E image.squashfs 100644 0:0 0 1048579 0,0 $(sha16 image.sqfs)$" "combined: image entry"
+	has comb.lst "^E image.squashfs 100644 0:0 0 $imgsize 0,0 $(sha16 image.sqfs)$" "combined: image entry"
 	# GNU cpio reads our hand-written newc too.
 	rm -rf comb.x && mkdir comb.x
-	(cd comb.x && tail -c +$((bsize + pad + 1)) ../comb.igz | cpio -i -d --quiet)
+	check "combined: GNU cpio reads the image segment" \
+		sh -c "cd comb.x && tail -c +$((bsize + pad + 1)) ../comb.igz | cpio -i -d --quiet"
 	check "combined: GNU cpio extracts the image" cmp -s image.sqfs comb.x/image.squashfs
-	"$gen" combined --base odd.igz --image image.sqfs --output comb2.igz >/dev/null
+	check "combined: second run" "$gen" combined --base odd.igz --image image.sqfs --output comb2.igz
 	check "combined: two runs give identical bytes" cmp -s comb.igz comb2.igz
 else
 	bad "combined: $(cat comb.out comb.lst 2>/dev/null | tail -n 3)"
@@ -607,7 +718,7 @@ else
 fi
 # A combined initrd as --base: its image segment is merged like any other.
 if base_case combase comb.igz; then
-	has combase.lst "^E image.squashfs 100644 0:0 0 1048579 " "--base on a combined initrd keeps the image"
+	has combase.lst "^E image.squashfs 100644 0:0 0 $imgsize " "--base on a combined initrd keeps the image"
 fi
 
 # ---------------------------------------------------------------- QEMU
@@ -627,7 +738,7 @@ elif ! [ -s "$kroot/vmlinuz" ] || ! command -v qemu-system-x86_64 >/dev/null 2>&
 else
 	t0=$(date +%s)
 	boot comb comb.igz
-	has comb.log.txt "^IMAGE-SIZE=1048579$" "QEMU combined: image arrived whole"
+	has comb.log.txt "^IMAGE-SIZE=$imgsize$" "QEMU combined: image arrived whole"
 	has comb.log.txt "^IMAGE-SHA256=$(sha256sum <image.sqfs | cut -d" " -f1)$" "QEMU combined: image content"
 	hasnt comb.log.txt 'invalid magic|Initramfs unpacking failed' "QEMU combined: clean unpack"
 	boot naive naive.igz
@@ -663,11 +774,14 @@ int main(int argc, char **argv, char **envp)
 }
 EOF
 	if cc -static -Os -o stub stub.c 2>stub.err; then
-		if [ -n "$ver" ]; then
-			"$gen" --standalone --modules "$moddir" --netinit stub --output sastub.igz >/dev/null
+		if [ -z "$ver" ]; then
+			skipped "QEMU standalone and base boots: no lab kernel modules"
+		elif "$gen" --standalone --modules "$moddir" --netinit stub --output sastub.igz >/dev/null 2>sastub.err; then
 			boot sastub sastub.igz
 			has sastub.log.txt '^STUB pid=1 ' "QEMU standalone: /init runs with a console"
 			has sastub.log.txt '^STUB-CONF netinit.mode=standalone$' "QEMU standalone: config read"
+		else
+			bad "QEMU standalone: gen_initramfs.sh: $(cat sastub.err)"
 		fi
 		# Base mode: early segment + xz genkernel-like base whose /init
 		# loads modules from the merged set.
@@ -704,6 +818,4 @@ EOF
 	echo "QEMU boots: $(($(date +%s) - t0)) s"
 fi
 
-[ "$skip" = 0 ] || echo "$skip skipped"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finished=1

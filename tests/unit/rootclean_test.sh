@@ -7,6 +7,8 @@
 #     it (a second tmpfs, as the new root is) and the mount point itself;
 #   - a directory on a filesystem that is no ramfs/tmpfs is refused, intact;
 #   - a symlink to a directory outside is removed, never followed.
+# A check that cannot run here is counted as skipped, not passed. Last line:
+# "rootclean: N passed, N failed, N skipped"; status 1 on failure.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$top/build/host/rootclean_run
@@ -21,9 +23,18 @@ fi
 exec unshare -m --propagation private sh -eu -c '
 bin=$1
 t=$(mktemp -d)
-fail=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fail=1; }
+pass=0 fail=0 skip=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+skipped() { echo "SKIP $1"; skip=$((skip + 1)); }
+finished=0
+finish() {
+	rc=$?
+	[ "$finished" = 1 ] || bad "the test stopped early (status $rc)"
+	echo "rootclean: $pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ] || exit 1
+}
+trap finish EXIT
 mount -t tmpfs none "$t"
 mkdir -p "$t/root/a/b/c" "$t/root/newroot" "$t/outside" "$t/root/dev"
 echo x >"$t/root/a/b/c/f"
@@ -48,7 +59,7 @@ case $out in *"skipped=2"*) ok "2 mount points skipped" ;; *) bad "counts: $out"
 d=$(mktemp -d -p "${TMPDIR_DISK:-/var/tmp}")
 echo z >"$d/f"
 if [ "$(stat -f -c %T "$d")" = tmpfs ] || [ "$(stat -f -c %T "$d")" = ramfs ]; then
-	echo "skip refusal check: $d is on tmpfs"
+	skipped "non-tmpfs refusal: $d is on tmpfs (set TMPDIR_DISK to a disk directory)"
 elif "$bin" "$d" 2>"$t/err"; then
 	bad "emptied a non-tmpfs directory"
 else
@@ -58,5 +69,5 @@ fi
 rm -rf "$d"
 umount "$t/root/dev" "$t/root/newroot" "$t"
 rmdir "$t"
-exit $fail
+finished=1
 ' rootclean_test "$bin"
