@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c
+PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults fuzz fuzz-replay netlab host host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab host host-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -124,6 +124,11 @@ netlab: $(BUILD)/netinit
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
+
+# Stream mode's kernel side in QEMU: NBD over generic netlink, dm-verity on
+# top (tests/qemu/stream-proof.sh, one boot, ~20 s).
+e2e-stream-proof:
+	@sh tests/qemu/stream-proof.sh
 
 check: deps all unit fuzz-replay host-test lint e2e e2e-faults netlab
 

@@ -9,7 +9,7 @@ set -eu
 PKGS="klibc-utils libklibc-dev busybox-static squashfs-tools cpio kmod
 gzip xz-utils zstd qemu-system-x86 ipxe-qemu ovmf socat dnsmasq-base
 xorriso shellcheck python3 clang iproute2 dmsetup udev procps
-nginx-light gnuplot-nox curl wget"
+nginx-light gnuplot-nox curl wget cryptsetup-bin nbd-server nbdkit"
 
 missing=""
 for p in $PKGS; do

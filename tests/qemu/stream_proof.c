@@ -6,7 +6,11 @@
  * /image (read from the initrd; not the product's backend), nbd_connect()s
  * the near end, reads every 4 KiB block of /dev/nbdN and compares it with
  * /blocks.sha256 (32 bytes per block, made on the host), then
- * nbd_disconnect()s. Prints "PROOF ..." lines the script checks, then
+ * nbd_disconnect()s. Then dm-verity over it: /image is the data followed by
+ * the hash tree `veritysetup format` made on the host, /root.hash its root
+ * hash; verity_open() with it gives a device whose every block matches, a
+ * wrong root hash is refused, and a server that corrupts one data block
+ * gives EIO for that block only. Prints "PROOF ..." lines the script checks, then
  * powers off. Never exits: PID 1 exiting panics the kernel.
  */
 #include <errno.h>
@@ -24,10 +28,13 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "dm.h"
+#include "file.h"
 #include "log.h"
 #include "modules.h"
 #include "nbd.h"
 #include "sha256.h"
+#include "verity.h"
 
 #define BLK 4096
 #define NBD_REQUEST_MAGIC 0x25609513u
@@ -38,6 +45,8 @@ static unsigned char *image;
 static size_t image_size;
 static unsigned char *block_sums;
 static size_t nblocks;
+static char root_hex[160];
+#define BAD_BLOCK 77
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -252,6 +261,72 @@ static void proof_nbd(void)
 	say("PROOF nbd_connect bad block size rc=%d", rc);
 }
 
+/* Connects a server (corrupting byte @bad unless -1) and waits for its node. */
+static int connect_dev(long bad, pid_t *pid, char *dev, size_t size)
+{
+	int sock, idx, rc;
+
+	sock = start_server(image, image_size, bad, pid);
+	if (sock < 0 || *pid < 0)
+		return -EIO;
+	idx = nbd_connect(&sock, 1, image_size, 4096, 30, 0, NBD_CONNECT_RO);
+	close(sock);
+	if (idx < 0)
+		return idx;
+	rc = nbd_wait(idx, image_size, 5000, dev, (unsigned)size);
+	return rc < 0 ? rc : idx;
+}
+
+static void proof_verity(void)
+{
+	uint64_t hash_off = (uint64_t)nblocks * BLK;
+	char dev_a[32], dev_b[32], path[64], wrong[160];
+	int a, b, rc, st;
+	size_t ok, eio;
+	long first;
+	pid_t pa = -1, pb = -1;
+	uint64_t t;
+
+	a = connect_dev(-1, &pa, dev_a, sizeof(dev_a));
+	say("PROOF verity nbd clean index=%d", a);
+	if (a < 0)
+		return;
+	t = clock_ms();
+	rc = verity_open("vgood", dev_a, dev_a, hash_off, root_hex, path, sizeof(path));
+	say("PROOF verity_open good rc=%d %s ms=%llu", rc, path, (unsigned long long)(clock_ms() - t));
+	if (rc == 0) {
+		t = clock_ms();
+		ok = check_blocks(path, nblocks, &eio, &first);
+		say("PROOF verity good read %zu/%zu blocks match eio=%zu ms=%llu", ok, nblocks, eio,
+		    (unsigned long long)(clock_ms() - t));
+	}
+	memcpy(wrong, root_hex, sizeof(wrong));
+	wrong[5] = wrong[5] == '0' ? '1' : '0';
+	rc = verity_open("vwrong", dev_a, dev_a, hash_off, wrong, path, sizeof(path));
+	say("PROOF verity_open wrong root rc=%d node=%d", rc, access("/dev/mapper/vwrong", F_OK) == 0);
+	rc = verity_open("vshort", dev_a, dev_a, hash_off, "abcd", path, sizeof(path));
+	say("PROOF verity_open short root rc=%d", rc);
+	rc = verity_open("voff", dev_a, dev_a, 0, root_hex, path, sizeof(path));
+	say("PROOF verity_open no superblock rc=%d", rc);
+
+	b = connect_dev((long)BAD_BLOCK * BLK + 100, &pb, dev_b, sizeof(dev_b));
+	say("PROOF verity nbd corrupting index=%d other=%d", b, b != a);
+	if (b >= 0) {
+		rc = verity_open("vbad", dev_b, dev_b, hash_off, root_hex, path, sizeof(path));
+		say("PROOF verity_open corrupt rc=%d", rc);
+		ok = check_blocks(path, nblocks, &eio, &first);
+		say("PROOF verity corrupt read %zu/%zu blocks match eio=%zu first=%ld", ok, nblocks,
+		    eio, first);
+		say("PROOF dm_remove vbad rc=%d", dm_remove("vbad"));
+		nbd_disconnect(b);
+		waitpid(pb, &st, 0);
+	}
+	say("PROOF dm_remove vgood rc=%d", dm_remove("vgood"));
+	say("PROOF dm_remove again rc=%d", dm_remove("vgood"));
+	nbd_disconnect(a);
+	waitpid(pa, &st, 0);
+}
+
 int main(void)
 {
 	early_mounts();
@@ -261,11 +336,15 @@ int main(void)
 	image = slurp("/image", &image_size);
 	block_sums = slurp("/blocks.sha256", &nblocks);
 	nblocks /= SHA256_LEN;
+	if (file_read("/root.hash", root_hex, sizeof(root_hex)) > 0)
+		root_hex[strcspn(root_hex, "\n")] = '\0';
 	say("PROOF image %zu bytes, %zu block sums", image_size, nblocks);
 	if (image && block_sums) {
 		say("PROOF before load nbd_connect rc=%d", nbd_connect((int[]){ 0 }, 1, 4096, 512, 0, 0, 0));
 		say("PROOF load nbd rc=%d", modules_load("nbd"));
 		proof_nbd();
+		say("PROOF load dm-verity rc=%d", modules_load("dm-verity"));
+		proof_verity();
 	}
 	say("PROOF done");
 	sync();
