@@ -7,7 +7,10 @@
 # connects the kernel's NBD driver to it over generic netlink and reads
 # every block of /dev/nbdN back against the sums made here; then dm-verity
 # on top with the root hash: every block matches, a wrong root hash is
-# refused, a server that corrupts one block gives EIO for that block only.
+# refused, a server that corrupts one block gives EIO for that block only;
+# then nbd://: the guest negotiates with Debian's nbd-server on the host
+# (exporting the same image; QEMU forwards 10.0.2.100:10809 to it) and the
+# kernel reads the image through that TCP socket, under dm-verity.
 # Usage: sh tests/qemu/stream-proof.sh     (exit 0 = proven; log in build/qemu/)
 # Env: QEMU_TIMEOUT (seconds, default 600)
 set -eu
@@ -19,7 +22,7 @@ if [ $# -gt 0 ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-for tool in klcc qemu-system-x86_64 cpio gzip depmod python3 veritysetup; do
+for tool in klcc qemu-system-x86_64 cpio gzip depmod python3 veritysetup nbd-server socat; do
 	command -v "$tool" >/dev/null 2>&1 || {
 		echo "stream-proof: $tool missing; run 'make deps'" >&2
 		exit 1
@@ -38,6 +41,7 @@ mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules/$ver"
 klcc -Os -static -Wall -Wextra -Isrc -ffunction-sections -fdata-sections \
 	-Wl,--gc-sections -Wl,-Map,"$work/init.map" -o "$root/init" \
 	tests/qemu/stream_proof.c src/nbd.c src/dm.c src/verity.c src/verity_sb.c \
+	src/nbd_client.c src/nbd_proto.c src/netif.c src/url.c \
 	src/modules.c src/modalias.c src/log.c src/clock.c src/file.c src/sha256.c
 strip "$root/init"
 # What the stream modules weigh as linked (sections kept by gc-sections).
@@ -57,12 +61,12 @@ awk 'function hex(s,  v, i) {
 	sec != "" && NF >= 3 && $1 ~ /^0x/ {
 		f = $3
 		sub(/.*\//, "", f)
-		if (f ~ /^(nbd|dm|verity|verity_sb)\.o$/)
+		if (f ~ /^(nbd|dm|verity|verity_sb|nbd_client|nbd_proto)\.o$/)
 			sz[f, sec ~ /bss/] += hex($2)
 	}
 	{ sec = "" }
 	END {
-		n = split("nbd.o dm.o verity.o verity_sb.o", fs, " ")
+		n = split("nbd.o dm.o verity.o verity_sb.o nbd_client.o nbd_proto.o", fs, " ")
 		for (i = 1; i <= n; i++)
 			printf "stream-proof: %s %d bytes of code and data linked, %d of bss\n",
 				fs[i], sz[fs[i], 0], sz[fs[i], 1]
@@ -70,7 +74,8 @@ awk 'function hex(s,  v, i) {
 	"$work/init.map"
 
 # The modules and their dependency closure from the kernel's modules.dep.
-printf '%s\n' kernel/drivers/block/nbd.ko kernel/drivers/md/dm-verity.ko >"$work/roots"
+printf '%s\n' kernel/drivers/block/nbd.ko kernel/drivers/md/dm-verity.ko \
+	kernel/drivers/net/virtio_net.ko kernel/drivers/virtio/virtio_pci.ko >"$work/roots"
 awk -F'[: ]+' 'NR == FNR { want[$0] = 1; next }
 	($1 in want) { for (i = 1; i <= NF; i++) if ($i != "") print $i }' \
 	"$work/roots" "$msrc/modules.dep" | sort -u >"$work/list"
@@ -96,12 +101,22 @@ echo "stream-proof: root hash $(cat "$root/root.hash"), image $(stat -c %s "$roo
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$work/initrd.gz"
 
+# The host's nbd-server exports the same image as "img", read-only; it
+# daemonizes, its pid file lets the exit trap end it.
+nbd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cp "$root/image" "$work/image"
+printf '[generic]\n\tlistenaddr = 127.0.0.1\n\tport = %s\n[img]\n\texportname = %s\n\treadonly = true\n' \
+	"$nbd_port" "$work/image" >"$work/nbd-server.conf"
+trap '[ ! -s "$work/nbd-server.pid" ] || kill "$(cat "$work/nbd-server.pid")" 2>/dev/null || true' EXIT
+nbd-server -C "$work/nbd-server.conf" -p "$work/nbd-server.pid" >"$work/nbd-server.log" 2>&1
+
 log="$work/console.log"
 start=$(date +%s)
 timeout "${QEMU_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -m 256 -nographic -no-reboot \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 no_timer_check panic=-1 printk.devkmsg=on" \
-	-nic none </dev/null >"$log" 2>&1 || true
+	-nic "user,model=virtio-net-pci,restrict=on,guestfwd=tcp:10.0.2.100:10809-cmd:socat - TCP:127.0.0.1:$nbd_port" \
+	</dev/null >"$log" 2>&1 || true
 echo "stream-proof: QEMU ran $(($(date +%s) - start)) s; console in $log"
 
 fail=0
@@ -135,6 +150,13 @@ need "PROOF verity corrupt read 1023/1024 blocks match eio=1 first=77\b" "EIO fo
 need "PROOF dm_remove vbad rc=0\b" "dm_remove"
 need "PROOF dm_remove vgood rc=0\b" "dm_remove of the good device"
 need "PROOF dm_remove again rc=-6\b" "dm_remove of a removed device: -ENXIO"
+need "PROOF net [a-z0-9]* rc=0\\b" "guest network up (virtio-net, 10.0.2.15)"
+need "PROOF nbd:// unknown export rc=-2\\b" "nbd:// unknown export: -ENOENT"
+need "netinit: nbd://10.0.2.100:10809/nope: the server has no export of that name" "its message"
+need "PROOF nbd:// open rc=0 size=4235264 flags=0x143 " "nbd_client_open: nbd-server's size and flags"
+need "PROOF nbd:// connect rc=0 /dev/nbd[0-9]" "nbd_connect over the TCP socket"
+need "PROOF nbd:// verity rc=0 read 1024/1024 blocks match" "every block from nbd-server through dm-verity"
+need "PROOF nbd:// disconnect rc=0\\b" "nbd_disconnect"
 need "PROOF done" "proof program finished"
 if [ "$fail" -ne 0 ]; then
 	echo "stream-proof: FAILED; see $log" >&2
