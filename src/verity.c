@@ -56,6 +56,11 @@ int verity_open(const char *name, const char *data_dev, const char *hash_dev,
 		return rc;
 	}
 	rc = verity_sb_table(&sb, data_dev, hash_dev, hash_offset, root_hex, table, sizeof(table));
+	if (rc < 0 && hash_offset % 512) {
+		log_err("verity: hash offset %llu is not a multiple of 512",
+			(unsigned long long)hash_offset);
+		return rc;
+	}
 	if (rc < 0) {
 		log_err("verity: root hash '%.140s' is not a %s digest (%u hex digits)", root_hex,
 			sb.algorithm, 2 * verity_digest_len(sb.algorithm));
