@@ -15,7 +15,9 @@
  * the read-only device-mapper device @name checking @data_dev against the
  * tree with root digest @root_hex (corruption = EIO on that block, the
  * kernel's default), reads its first block to check the root hash, and
- * writes "/dev/mapper/<name>" to @path. Returns 0, or -errno after one log
+ * writes "/dev/mapper/<name>" to @path. Those two reads wait as any read of
+ * the devices does (over NBD: up to its io timeout, forever with none).
+ * Returns 0, or -errno after one log
  * line, leaving nothing behind:
  *   -EBADMSG, -EPROTONOSUPPORT  no valid superblock at @hash_offset
  *   -EINVAL          @root_hex is not a digest of the superblock's algorithm,

@@ -239,7 +239,7 @@ static void proof_nbd(void)
 		return;
 	}
 	t = clock_ms();
-	idx = nbd_connect(&sock, 1, image_size, 512, 30, 0, NBD_CONNECT_RO);
+	idx = nbd_connect(&sock, 1, image_size, 512, 30, 5, NBD_CONNECT_RO);
 	say("PROOF nbd_connect rc=%d ms=%llu", idx, (unsigned long long)(clock_ms() - t));
 	close(sock);
 	if (idx < 0)
