@@ -262,6 +262,24 @@ static void proof_nbd(void)
 	rc = nbd_disconnect(idx);
 	waitpid(pid, &st, 0);
 	say("PROOF nbd_disconnect rc=%d server exited=%d", rc, WIFEXITED(st));
+	/* two sockets, each with its own server: the kernel spreads requests over both */
+	{
+		int socks[2];
+		pid_t pids[2] = { -1, -1 };
+
+		socks[0] = start_server(image, image_size, -1, &pids[0]);
+		socks[1] = start_server(image, image_size, -1, &pids[1]);
+		idx = nbd_connect(socks, 2, image_size, 4096, 30, 0, NBD_CONNECT_RO);
+		close(socks[0]);
+		close(socks[1]);
+		rc = idx < 0 ? idx : nbd_wait(idx, image_size, 5000, dev, sizeof(dev));
+		ok = rc < 0 ? 0 : check_blocks(dev, nblocks, &eio, &first);
+		say("PROOF nbd two sockets rc=%d read %zu/%zu blocks match eio=%zu", rc, ok, nblocks, eio);
+		if (idx >= 0)
+			nbd_disconnect(idx);
+		waitpid(pids[0], &st, 0);
+		waitpid(pids[1], &st, 0);
+	}
 	/* refused before the kernel is asked */
 	rc = nbd_connect(&sock, 1, image_size, 1000, 0, 0, 0);
 	say("PROOF nbd_connect bad block size rc=%d", rc);
