@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c
+PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults fuzz fuzz-replay netlab host host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab host host-test nbd-host-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -52,6 +52,17 @@ $(BUILD)/host/netinit-fetch: $(FETCH_SRCS) $(HDRS) Makefile
 $(BUILD)/host/netinit-fetch-asan: $(FETCH_SRCS) $(HDRS) Makefile
 	@mkdir -p $(BUILD)/host
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -o $@ $(FETCH_SRCS)
+
+# nbd:// against real NBD servers (nbd-server, nbdkit) on 127.0.0.1:
+# tests/host/nbd_client_main.c in front of src/nbd_client.c, under ASan/UBSan.
+NBD_HOST_SRCS := tests/host/nbd_client_main.c src/nbd_client.c src/log.c src/clock.c $(PURE)
+
+$(BUILD)/host/netinit-nbd-asan: $(NBD_HOST_SRCS) $(HDRS) Makefile
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) -D_GNU_SOURCE $(CPPFLAGS) -o $@ $(NBD_HOST_SRCS)
+
+nbd-host-test: $(BUILD)/host/netinit-nbd-asan
+	@sh tests/host/nbd_test.sh
 
 # Host-level fault tests: netinit-fetch against tests/fault/faultd.py on 127.0.0.1.
 host-test: host
@@ -143,6 +154,11 @@ netlab: $(BUILD)/netinit
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
+
+# Stream mode's kernel side in QEMU: NBD over generic netlink, dm-verity on
+# top (tests/qemu/stream-proof.sh, one boot, ~20 s).
+e2e-stream-proof:
+	@sh tests/qemu/stream-proof.sh
 
 check: deps all unit fuzz-replay host-test lint e2e e2e-faults netlab
 

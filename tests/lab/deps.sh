@@ -9,9 +9,10 @@ set -eu
 PKGS="klibc-utils libklibc-dev busybox-static squashfs-tools cpio kmod
 gzip xz-utils zstd qemu-system-x86 ipxe-qemu ovmf socat dnsmasq-base
 xorriso shellcheck python3 clang iproute2 dmsetup udev procps
-nginx-light gnuplot-nox curl wget gpgv gpg gpg-agent"
+nginx-light gnuplot-nox curl wget gpgv gpg gpg-agent cryptsetup-bin nbd-server nbdkit"
 # gpgv (in Debian's base system anyway): --fetch-release's signature check;
-# gpg and gpg-agent: the throwaway signing key of gen_bootfiles_test.sh.
+# gpg and gpg-agent: the throwaway signing key of gen_bootfiles_test.sh;
+# cryptsetup-bin (veritysetup), nbd-server, nbdkit: stream mode's tests.
 
 missing=""
 for p in $PKGS; do
