@@ -160,7 +160,7 @@ e2e-faults: $(BUILD)/netinit
 e2e-stream-proof:
 	@sh tests/qemu/stream-proof.sh
 
-check: deps all unit fuzz-replay host-test lint e2e e2e-faults netlab
+check: deps all unit fuzz-replay host-test nbd-host-test lint e2e e2e-faults e2e-stream-proof netlab
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.
