@@ -124,9 +124,12 @@ qemu_run() {
 		set -- "$@" -kernel "$wwwl/vmlinuz" -initrd "$wwwl/netinit-genkernel.igz" \
 			-append "$kargs"
 	fi
+	rm -f "$logs/netlab-$n.status"
 	start=$(date +%s)
+	rc=0
 	in_ns timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 "$@" </dev/null \
-		>"$logs/netlab-$n.log" 2>&1 || true
+		>"$logs/netlab-$n.log" 2>&1 || rc=$?
+	boot_ended "netlab-$n" "$rc"
 	secs=$(($(date +%s) - start))
 }
 
@@ -149,7 +152,7 @@ record() {
 
 # booted NAME: the live root's init ran as PID 1, no panic
 booted() {
-	log_has "netlab-$1" "$marker" && ! log_has "netlab-$1" "Kernel panic"
+	log_live "netlab-$1" && ! log_has "netlab-$1" "Kernel panic"
 }
 
 case_full() {

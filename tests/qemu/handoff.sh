@@ -47,7 +47,7 @@ standalone_case() {
 	check "$name" "NETINIT-LIVE-INIT /sbin/init.alt"
 	check "$name" "NETINIT-LIVE-MOUNT tmpfs /run/netinit/rw tmpfs rw,relatime,size=49152k"
 	check "$name" "NETINIT-LIVE-NET eth0 flags=0x1002 addr=none routes=0"
-	check "$name" "$marker"
+	check_live "$name"
 	check_not "$name" "Kernel panic"
 	# The image (on the initramfs tmpfs, deleted, held by the loop device)
 	# must still be counted once in Shmem, and the rest of the initramfs
@@ -103,7 +103,7 @@ exec_case() {
 	*docache*) check "$name" "warning: docache copies the image a second time into RAM (8 MiB more)" ;;
 	*rd.live.ram*) check "$name" "warning: rd.live.ram copies the image a second time into RAM (8 MiB more)" ;;
 	esac
-	check "$name" "$marker"
+	check_live "$name"
 	check_not "$name" "Kernel panic"
 	record "$name" "$c: auto, keepnet=$keep${extra:+, $extra}" "$secs" "$ok"
 }
@@ -137,6 +137,7 @@ shell_case() {
 		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
 		<"$fifo" >"$log" 2>&1 &
 	qpid=$!
+	rm -f "$logs/$name.status"
 	exec 3>"$fifo"
 	ok=1
 	if wait_log "$name" "'exit' to retry the boot" 1 150; then
@@ -149,7 +150,9 @@ shell_case() {
 		sleep 3
 		printf 'poweroff -f\n' >&3
 	fi
-	wait "$qpid" || true
+	rc=0
+	wait "$qpid" || rc=$?
+	boot_ended "$name" "$rc"
 	exec 3>&-
 	rm -f "$fifo"
 	secs=$(($(date +%s) - start))
