@@ -116,9 +116,18 @@ $(BUILD)/host/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PURE) $(HDRS)
 	@mkdir -p $(BUILD)/host
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(PURE)
 
+# A target without a corpus fails (replay.c); the last lines prove that an
+# empty or missing corpus cannot pass.
 fuzz-replay: $(patsubst %,$(BUILD)/host/replay_%,$(FUZZ_TARGETS))
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 		$(BUILD)/host/replay_$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || fail=1; \
+	done; \
+	t=$(firstword $(FUZZ_TARGETS)); rm -rf $(BUILD)/host/empty-corpus; \
+	mkdir -p $(BUILD)/host/empty-corpus; \
+	for d in $(BUILD)/host/empty-corpus $(BUILD)/host/no-such-corpus; do \
+		if $(BUILD)/host/replay_$$t $$d 2>/dev/null; then \
+			echo "fuzz-replay: replay_$$t passed with no inputs in $$d" >&2; fail=1; \
+		fi; \
 	done; exit $$fail
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(HDRS)

@@ -16,7 +16,8 @@ bdir=${BENCH_BUILD:-$top/build/bench}
 # shellcheck disable=SC2034
 www="$bdir/www"
 logs="$bdir/logs"
-marker='NETINIT-LIVE-OK pid=1'
+# the live root's marker from PID 1, as a whole token (not pid=137)
+marker='NETINIT-LIVE-OK pid=1([^0-9]|$)'
 NGINX_PORT=
 NGINX_PID=
 BOOT_PID=
@@ -96,7 +97,7 @@ gets() {
 
 # boot_outcome LOG: prints "pass", "fail WHY" or nothing (not known yet).
 boot_outcome() {
-	if grep -aqF -- "$marker" "$1"; then
+	if grep -aqE -- "$marker" "$1"; then
 		echo pass
 		return
 	fi

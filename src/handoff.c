@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "handoff.h"
@@ -303,6 +304,34 @@ static void empty_initramfs(void)
 			 "kept", rc.removed, rc.bytes >> 10, rc.skipped);
 }
 
+/*
+ * Whether @path names a regular executable file inside NEWROOT, resolved
+ * there: an absolute symlink (systemd's /sbin/init -> /lib/systemd/systemd,
+ * merged /usr's /sbin -> usr/sbin) means the new root's /lib, not the
+ * initramfs's. A child chroots and asks the kernel, which then resolves
+ * exactly as the exec after the switch will. Returns 0 or -errno.
+ */
+static int root_has_exec(const char *path)
+{
+	struct stat st;
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (chroot(NEWROOT) < 0 || chdir("/") < 0 || stat(path, &st) < 0)
+			_exit(errno);
+		if (!S_ISREG(st.st_mode))
+			_exit(S_ISDIR(st.st_mode) ? EISDIR : EACCES);
+		_exit(access(path, X_OK) < 0 ? errno : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
+}
+
 static int standalone(const struct netinit_config *cfg, char **argv, char **envp)
 {
 	static const char *const moves[] = { "/dev", "/proc", "/sys", "/run" };
@@ -318,11 +347,12 @@ static int standalone(const struct netinit_config *cfg, char **argv, char **envp
 		rc = standalone_mount(cfg);
 	if (rc)
 		return rc;
-	snprintf(target, sizeof(target), NEWROOT "%s", rootinit);
-	if (access(target, X_OK) != 0) {
-		log_err("%s holds no executable %s: is it a root filesystem image? (or set "
-			"netinit.rootinit=)", cfg->dest, rootinit);
-		return -ENOENT;
+	rc = root_has_exec(rootinit);
+	if (rc) {
+		log_err("%s holds no executable %s (%s, symlinks followed inside the image): "
+			"is it a root filesystem image? (or set netinit.rootinit=)", cfg->dest,
+			rootinit, strerror(-rc));
+		return rc;
 	}
 	net_restore(cfg);
 	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {

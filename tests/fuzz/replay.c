@@ -5,9 +5,11 @@
  * (the committed corpus, tests/fuzz/crashes/<target>/) through
  * LLVMFuzzerTestOneInput once. Built with the host compiler and
  * -fsanitize=address,undefined -fno-sanitize-recover=all, so a crash,
- * sanitizer report or harness abort() ends the run non-zero; a missing
- * directory is skipped. Prints "<target>: N inputs replayed".
- * Usage: replay_<target> DIR...
+ * sanitizer report or harness abort() ends the run non-zero. The first
+ * directory is the corpus: missing or empty, the run fails (a replay of
+ * nothing proves nothing); the others (crashes/) may be absent. Prints
+ * "<target>: N inputs replayed".
+ * Usage: replay_<target> CORPUS [DIR...]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -126,14 +128,19 @@ int main(int argc, char **argv)
 	signal(SIGABRT, on_abort);
 	signal(SIGSEGV, on_abort);
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DIR...  (replays each file through the %s target)\n",
-			argv[0], name);
+		fprintf(stderr, "usage: %s CORPUS [DIR...]  (replays each file through the %s "
+			"target)\n", argv[0], name);
 		return 2;
 	}
 	for (i = 1; i < argc; i++) {
 		n = replay_dir(argv[i]);
 		if (n < 0) {
 			fprintf(stderr, "%s: cannot read %s\n", name, argv[i]);
+			return 1;
+		}
+		if (i == 1 && n == 0) {
+			fprintf(stderr, "%s: corpus %s is missing or holds no inputs: commit seeds "
+				"there (tests/fuzz/README.md)\n", name, argv[i]);
 			return 1;
 		}
 		total += n;

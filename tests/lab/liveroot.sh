@@ -8,25 +8,36 @@
 # The image also holds /pad.bin, LIVE_PAD_MB MiB (default 8) of
 # deterministic incompressible bytes, so fetching it is not trivial.
 # The image is reproducible: same busybox, same pad size, same bytes.
+# Variants, for the standalone handoff's path resolution (each its own
+# build/lab/image-VARIANT.squashfs):
+#   abslink  /sbin/init -> /lib/systemd/systemd (absolute, as systemd
+#            distributions ship it); /sbin/init.initramfs -> /init, which
+#            exists only in the initramfs (netinit must refuse it)
+#   merged   merged /usr: /bin -> usr/bin, /sbin -> usr/sbin, /lib ->
+#            usr/lib, and /usr/sbin/init -> /lib/systemd/systemd
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 
 usage() {
 	cat <<EOF
-usage: $0 [-f]
-  Writes build/lab/image.squashfs (skipped when it is up to date).
+usage: $0 [-f] [abslink|merged]
+  Writes build/lab/image.squashfs, or build/lab/image-VARIANT.squashfs
+  (skipped when it is up to date).
   -f            rebuild even if up to date
   LIVE_PAD_MB   size of /pad.bin in MiB (default 8, 0 for none)
 EOF
 }
 
 force=0
-case "${1-}" in
-"") ;;
--f) force=1 ;;
--h | --help) usage; exit 0 ;;
-*) usage >&2; exit 2 ;;
-esac
+variant=
+for a in "$@"; do
+	case "$a" in
+	-f) force=1 ;;
+	abslink | merged) variant=$a ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
 
 pad_mb=${LIVE_PAD_MB:-8}
 case "$pad_mb" in
@@ -39,8 +50,8 @@ esac
 top=$(cd "$(dirname "$0")/../.." && pwd)
 self="$top/tests/lab/liveroot.sh"
 lab="$top/build/lab"
-out="$lab/image.squashfs"
-stamp="$lab/image.squashfs.stamp"
+out="$lab/image${variant:+-$variant}.squashfs"
+stamp="$out.stamp"
 busybox=/bin/busybox
 
 for tool in mksquashfs python3; do
@@ -63,18 +74,24 @@ up_to_date() {
 	[ -z "$(find "$@" -newer "$o" 2>/dev/null)" ]
 }
 
-want="pad_mb=$pad_mb"
+want="pad_mb=$pad_mb${variant:+ variant=$variant}"
 if [ "$force" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
 	up_to_date "$out" "$self" "$busybox"; then
 	exit 0
 fi
 
 mkdir -p "$lab"
-tree="$lab/liveroot.tmp"
+tree="$lab/liveroot${variant:+-$variant}.tmp"
 rm -rf "$tree"
 mkdir -p "$tree"
 umask 022
 
+if [ "$variant" = merged ]; then
+	mkdir -p "$tree/usr/bin" "$tree/usr/sbin" "$tree/usr/lib"
+	for d in bin sbin lib; do
+		ln -s "usr/$d" "$tree/$d"
+	done
+fi
 for d in bin sbin usr/bin usr/sbin etc root home var proc sys dev run tmp mnt; do
 	mkdir -p "$tree/$d"
 done
@@ -134,6 +151,17 @@ EOF
 chmod 0755 "$tree/sbin/init"
 # a second name for it, for netinit.rootinit= tests
 ln -s init "$tree/sbin/init.alt"
+case "$variant" in
+abslink | merged)
+	# systemd's layout: the real init in /lib/systemd, /sbin/init an
+	# absolute link to it (merged: /sbin/init is /usr/sbin/init)
+	mkdir -p "$tree/lib/systemd"
+	mv "$tree/sbin/init" "$tree/lib/systemd/systemd"
+	ln -s /lib/systemd/systemd "$tree/sbin/init"
+	;;
+esac
+# a link to what only the initramfs has: must never count as an init
+[ "$variant" != abslink ] || ln -s /init "$tree/sbin/init.initramfs"
 
 # Deterministic, incompressible padding: Mersenne Twister with a fixed
 # seed, written in 1 MiB blocks.

@@ -87,7 +87,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 elif [ "$rc" != 0 ]; then
 	echo "qemu-direct.sh: QEMU exited with status $rc"
 fi
-if grep -q "$marker" "$log"; then
+if grep -aqE "$marker([^0-9]|$)" "$log"; then
 	echo "qemu-direct.sh: PASS '$marker' after ${secs}s"
 	exit 0
 fi

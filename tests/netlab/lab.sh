@@ -14,7 +14,8 @@
 #   static-dns  static ip= with <dns0> and a host-name URL (DNS-only dnsmasq)
 #   dns      netinit.url by host name (a CNAME) resolved through dnsmasq,
 #            with classless static routes (option 121) in the lease and a
-#            dead first DNS server
+#            dead first DNS server (dead-dns.py, own namespace: it records
+#            the query netinit sent it and never answers)
 #   dns-nx   a host name dnsmasq does not know: netinit's one-line error, no handoff
 #   nak      a DHCP server that refuses the first REQUEST (nak-dhcpd.py)
 #   stp      the bridge runs spanning tree (forward delay 15 s): the port
@@ -124,9 +125,12 @@ qemu_run() {
 		set -- "$@" -kernel "$wwwl/vmlinuz" -initrd "$wwwl/netinit-genkernel.igz" \
 			-append "$kargs"
 	fi
+	rm -f "$logs/netlab-$n.status"
 	start=$(date +%s)
+	rc=0
 	in_ns timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 "$@" </dev/null \
-		>"$logs/netlab-$n.log" 2>&1 || true
+		>"$logs/netlab-$n.log" 2>&1 || rc=$?
+	boot_ended "netlab-$n" "$rc"
 	secs=$(($(date +%s) - start))
 }
 
@@ -149,7 +153,7 @@ record() {
 
 # booted NAME: the live root's init ran as PID 1, no panic
 booted() {
-	log_has "netlab-$1" "$marker" && ! log_has "netlab-$1" "Kernel panic"
+	log_live "netlab-$1" && ! log_has "netlab-$1" "Kernel panic"
 }
 
 case_full() {
@@ -248,15 +252,39 @@ case_static_dns() {
 case_dns() {
 	plug ninet-tap0 ninet-br0
 	# and classless static routes (option 121), which replace the router option
-	# the lease's first DNS server is dead: netinit must move on to the second
+	# the lease's first DNS server is dead: netinit must ask it, then move
+	# on to the second. It stands in its own namespace on the bridge (so
+	# dnsmasq never answers for it), records each query, answers none.
+	dead=10.33.0.9
+	ip netns add "$nsp"
+	in_ns ip link add ninet-vd type veth peer name ninet-ve netns "$nsp"
+	in_ns ip link set ninet-vd master ninet-br0 up
+	ip -n "$nsp" addr add "$dead/24" dev ninet-ve
+	ip -n "$nsp" link set ninet-ve up
+	ip -n "$nsp" link set lo up
+	ip netns exec "$nsp" python3 "$top/tests/netlab/dead-dns.py" "$dead" \
+		>"$logs/netlab-dns.dead.log" 2>&1 &
+	pids="$pids $!"
+	i=0
+	until grep -q listening "$logs/netlab-dns.dead.log"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || die "dead-dns.py did not start"
+		sleep 0.1
+	done
 	dnsmasq_run dns --conf-file="$examples/full.conf" --log-queries \
 		--dhcp-option=121,10.34.0.0/16,10.33.0.254,0.0.0.0/0,$srv \
-		--dhcp-option=tag:ninet-br0,option:dns-server,10.33.0.9,$srv
+		--dhcp-option=tag:ninet-br0,"option:dns-server,$dead,$srv"
 	qemu_run dns 0 "$(base_args "netinit.url=http://images.lab.example/image.squashfs")"
 	ok=1
 	booted dns || ok=0
 	log_has netlab-dns "(lease 3600 s, classless routes)" || ok=0
 	grep -q "query\[A\] images.lab.example" "$logs/netlab-dns.dnsmasq.log" || ok=0
+	# the proof the dead server was tried first, from outside netinit
+	grep -q "^query images.lab.example from 10.33.0.1[0-9][0-9]$" \
+		"$logs/netlab-dns.dead.log" || {
+		echo "netlab-dns: the dead DNS server $dead was never asked" >&2
+		ok=0
+	}
 	record dns "$ok"
 }
 

@@ -26,12 +26,18 @@ IPXE
 log="$logs/demo.log"
 echo "demo: booting QEMU (TCG) through the iPXE ROM; console follows"
 start=$(date +%s)
-timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m 512 \
-	-nographic -no-reboot -boot n \
-	-nic "user,model=virtio-net-pci,restrict=on,tftp=$lab/tftp-demo,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
-	</dev/null 2>&1 | tee "$log" || true
+rm -f "$logs/demo.status"
+# the pipeline's status is tee's: QEMU's goes through a file
+{
+	rc=0
+	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m 512 \
+		-nographic -no-reboot -boot n \
+		-nic "user,model=virtio-net-pci,restrict=on,tftp=$lab/tftp-demo,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
+		</dev/null 2>&1 || rc=$?
+	boot_ended demo "$rc"
+} | tee "$log" || true
 secs=$(($(date +%s) - start))
-if grep -aqF "netinit: fetched" "$log" && grep -aqF "$marker" "$log"; then
+if boot_finished demo && grep -aqF "netinit: fetched" "$log" && log_live demo; then
 	echo "demo: SUCCESS in ${secs}s: netinit fetched the image and the live root ran as PID 1"
 	exit 0
 fi

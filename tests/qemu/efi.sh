@@ -40,6 +40,7 @@ efi_boot() {
 	mkdir -p "$tftp" "$logs"
 	printf '%s\n' "$3" >"$tftp/boot.ipxe"
 	cp "$ovmf_vars" "$lab/nihand-vars-$name.fd"
+	rm -f "$logs/$name.status"
 	start=$(date +%s)
 	timeout "${QEMU_TIMEOUT:-240}" qemu-system-x86_64 -accel tcg -m "$2" \
 		-nographic -no-reboot \
@@ -55,7 +56,10 @@ efi_boot() {
 		sleep 2
 		kill "$qpid" 2>/dev/null || true
 	fi
-	wait "$qpid" || true
+	# killed here at STOP_TEXT: 143; the limit reached first: 124
+	rc=0
+	wait "$qpid" || rc=$?
+	boot_ended "$name" "$rc"
 	rm -f "$lab/nihand-vars-$name.fd"
 	echo $(($(date +%s) - start))
 }
@@ -118,14 +122,14 @@ art_case() {
 		# Debian 12's iPXE (2019) predates initrd.magic: the EFI stub
 		# finds no such file, the kernel gets no initrd.
 		check "$name" "Failed to open file: initrd.magic"
-		check_not "$name" "$marker"
+		check_not "$name" "NETINIT-LIVE-OK"
 		record "$name" "$fw" "magic" "$c" "$secs" "$ok"
 		return
 	fi
 	[ "$fw" = bios ] || check "$name" "EFI stub: Loaded initrd from command line option"
 	check "$name" "netinit: handing off: mode $c"
 	check "$name" "sha256 verified"
-	check "$name" "$marker"
+	check_live "$name"
 	check_not "$name" "Kernel panic"
 	if [ "$m" = fetch ]; then
 		check "$name" "netinit: fetched 8 MiB"

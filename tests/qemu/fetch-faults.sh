@@ -5,7 +5,8 @@
 # breaks the download on purpose (see its header for the modes). Each boot
 # asserts on the guest console: the resume, restart or failover happened,
 # "sha256 verified" and the live root's marker; or, for mirrors that can
-# only fail, each one-line error, the halt and no handoff.
+# only fail, each one-line error, the halt and no handoff. No boot may
+# show a panic, a soft lockup or a kernel BUG, or run into its time limit.
 # FAULT_CASES (default: all) picks cases by name. Prints a table and
 # "N passed, N failed".
 set -eu
@@ -59,13 +60,15 @@ expect() {
 	for t in "$@"; do
 		log_has "$log" "$t" || { ok=0; missing="$missing [$t]"; }
 	done
-	log_has "$log" "Kernel panic" && { ok=0; missing="$missing [no panic]"; }
+	for t in "Kernel panic" "soft lockup" "BUG:"; do
+		log_has "$log" "$t" && { ok=0; missing="$missing [not: $t]"; }
+	done
+	boot_finished "$log" 2>/dev/null || { ok=0; missing="$missing [powered off in time]"; }
 	if [ "$kind" = good ]; then
-		for t in "sha256 verified" "$marker"; do
-			log_has "$log" "$t" || { ok=0; missing="$missing [$t]"; }
-		done
+		log_has "$log" "sha256 verified" || { ok=0; missing="$missing [sha256 verified]"; }
+		log_live "$log" || { ok=0; missing="$missing [$marker]"; }
 	else
-		for t in "sha256 verified" "handing off" "$marker"; do
+		for t in "sha256 verified" "handing off" "NETINIT-LIVE-OK"; do
 			log_has "$log" "$t" && { ok=0; missing="$missing [not: $t]"; }
 		done
 		log_has "$log" "halting (netinit.onerror=halt)" || { ok=0; missing="$missing [halt]"; }

@@ -6,6 +6,11 @@
 #                overlay tmpfs gets netinit.overlay.size; the initramfs is
 #                emptied (run-init style) and the image is in RAM once
 #                (Shmem in the live root); netinit.rootinit= is run
+#   links        standalone with systemd's layouts (tests/lab/liveroot.sh
+#                variants): /sbin/init an absolute link to
+#                /lib/systemd/systemd, and merged /usr (/sbin -> usr/sbin,
+#                /lib -> usr/lib); both must boot, resolved inside the new
+#                root; a link to /init (only in the initramfs) is refused
 #   genkernel    auto picks genkernel from the command line and the initrd;
 #                the stand-in finds /proc /sys /dev mounted and carries on;
 #                keepnet=0: eth0 down, no address, no route in the live
@@ -47,7 +52,7 @@ standalone_case() {
 	check "$name" "NETINIT-LIVE-INIT /sbin/init.alt"
 	check "$name" "NETINIT-LIVE-MOUNT tmpfs /run/netinit/rw tmpfs rw,relatime,size=49152k"
 	check "$name" "NETINIT-LIVE-NET eth0 flags=0x1002 addr=none routes=0"
-	check "$name" "$marker"
+	check_live "$name"
 	check_not "$name" "Kernel panic"
 	# The image (on the initramfs tmpfs, deleted, held by the loop device)
 	# must still be counted once in Shmem, and the rest of the initramfs
@@ -67,6 +72,38 @@ standalone_case() {
 		ok=0
 	fi
 	record "$name" "standalone: auto, size, rootinit, RAM once" "$secs" "$ok"
+}
+
+# links_case VARIANT ROOTINIT: standalone boot of image-VARIANT.squashfs
+# running ROOTINIT (a symlink chain in the image); "refused" as a third
+# argument: ROOTINIT leads out of the image and must be refused.
+links_case() {
+	v=$1
+	ri=$2
+	name=hand-links-$v${3:+-outside}
+	img=/image-$v.squashfs
+	vurl="netinit.url=http://10.0.2.100$img netinit.sha256=$(sha256sum "$lab$img" | cut -d' ' -f1)"
+	secs=$(ipxe_boot "$name" 512 "$(fetch_script standalone \
+		"$base $vurl netinit.mode=standalone netinit.rootinit=$ri")")
+	ok=1
+	check "$name" "netinit: sha256 verified"
+	if [ -n "${3-}" ]; then
+		check "$name" "netinit: /image.squashfs holds no executable $ri (No such file or directory, symlinks followed inside the image)"
+		# refused inside the standalone handoff, before any switch: the
+		# machine halts (check_refused, but "handing off" is logged)
+		check "$name" "halting (netinit.onerror=halt)"
+		check "$name" "reboot: Power down"
+		check_not "$name" "switched root"
+		check_not "$name" "NETINIT-LIVE-OK"
+		check_not "$name" "Kernel panic"
+		record "$name" "$v: $ri (-> /init) refused" "$secs" "$ok"
+		return
+	fi
+	check "$name" "netinit: switched root to /image.squashfs, running $ri"
+	check "$name" "NETINIT-LIVE-INIT $ri"
+	check_live "$name"
+	check_not "$name" "Kernel panic"
+	record "$name" "$v: $ri resolved in the image" "$secs" "$ok"
 }
 
 # exec_case CONTRACT KEEPNET EXTRA
@@ -103,7 +140,7 @@ exec_case() {
 	*docache*) check "$name" "warning: docache copies the image a second time into RAM (8 MiB more)" ;;
 	*rd.live.ram*) check "$name" "warning: rd.live.ram copies the image a second time into RAM (8 MiB more)" ;;
 	esac
-	check "$name" "$marker"
+	check_live "$name"
 	check_not "$name" "Kernel panic"
 	record "$name" "$c: auto, keepnet=$keep${extra:+, $extra}" "$secs" "$ok"
 }
@@ -137,6 +174,7 @@ shell_case() {
 		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
 		<"$fifo" >"$log" 2>&1 &
 	qpid=$!
+	rm -f "$logs/$name.status"
 	exec 3>"$fifo"
 	ok=1
 	if wait_log "$name" "'exit' to retry the boot" 1 150; then
@@ -149,7 +187,9 @@ shell_case() {
 		sleep 3
 		printf 'poweroff -f\n' >&3
 	fi
-	wait "$qpid" || true
+	rc=0
+	wait "$qpid" || rc=$?
+	boot_ended "$name" "$rc"
 	exec 3>&-
 	rm -f "$fifo"
 	secs=$(($(date +%s) - start))
@@ -192,12 +232,21 @@ reboot_halt_case() {
 }
 
 prepare
+for v in abslink merged; do
+	LIVE_PAD_MB=1 sh "$top/tests/lab/liveroot.sh" "$v"
+	ln -sf "$lab/image-$v.squashfs" "$www/image-$v.squashfs"
+done
 url="netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)"
 http_start "$www"
 trap http_stop EXIT INT TERM
-for c in ${HANDOFF_CASES:-standalone genkernel dracut shell reboot halt}; do
+for c in ${HANDOFF_CASES:-standalone links genkernel dracut shell reboot halt}; do
 	case $c in
 	standalone) standalone_case ;;
+	links)
+		links_case abslink /sbin/init
+		links_case merged /sbin/init
+		links_case abslink /sbin/init.initramfs refused
+		;;
 	genkernel)
 		exec_case genkernel 0 "docache"
 		exec_case genkernel 1 ""
@@ -208,7 +257,7 @@ for c in ${HANDOFF_CASES:-standalone genkernel dracut shell reboot halt}; do
 		;;
 	shell) shell_case ;;
 	reboot | halt) reboot_halt_case "$c" ;;
-	*) die "HANDOFF_CASES: unknown case '$c' (standalone genkernel dracut shell reboot halt)" ;;
+	*) die "HANDOFF_CASES: unknown case '$c' (standalone links genkernel dracut shell reboot halt)" ;;
 	esac
 done
 printf 'case                     what                                       result time\n%s' "$table"

@@ -7,12 +7,20 @@
 #   10.0.2.100:80 -> guestfwd -> socat -> the HTTP server on 127.0.0.1
 # Source it; it defines functions, and the pass/fail counters and the
 # result table that tally() keeps.
+# A boot that runs into its time limit (QEMU_TIMEOUT) fails, whatever its
+# console says, unless the case sets hang_expected=1 before its checks:
+# every boot notes how QEMU ended (boot_ended) and tally() and
+# check_refused() read it.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lab="$top/build/lab"
 www="$lab/www"
 logs="$lab/logs"
 export marker='NETINIT-LIVE-OK pid=1'
+# The marker as a whole token: pid=1 and not pid=137 (the serial console
+# ends the line with \r, or a kernel message may follow it).
+export marker_re='NETINIT-LIVE-OK pid=1([^0-9]|$)'
+hang_expected=0
 HTTP_PORT=
 HTTP_PID=
 
@@ -22,9 +30,10 @@ table=""
 
 # tally NAME OK COLUMNS SECONDS [MORE]: counts a case (OK = 1: passed) and
 # adds "COLUMNS result SECONDSs  MORE" to $table; a failed case shows the end
-# of its console log, $logs/NAME.log.
+# of its console log, $logs/NAME.log. A boot that hit its time limit fails
+# (boot_finished).
 tally() {
-	if [ "$2" = 1 ]; then
+	if boot_finished "$1" && [ "$2" = 1 ]; then
 		pass=$((pass + 1))
 		res=pass
 	else
@@ -53,13 +62,49 @@ check_not() {
 	ok=0
 }
 
+# check_live NAME: the live root's init ran as PID 1 (the whole marker).
+check_live() {
+	log_live "$1" && return 0
+	echo "$1: missing: $marker (as a whole token)" >&2
+	# shellcheck disable=SC2034 # the caller's verdict
+	ok=0
+}
+
 # check_refused NAME: the boot took netinit's error path: it halted
-# (netinit.onerror=halt), never handed off, no panic, no live root.
+# (netinit.onerror=halt) and the machine powered off before the time limit,
+# never handed off, no panic, no live root (from any PID).
 check_refused() {
 	check "$1" "halting (netinit.onerror=halt)"
+	# shellcheck disable=SC2034 # the caller's verdict
+	boot_finished "$1" 2>/dev/null || ok=0	# tally() says why
 	check_not "$1" "handing off"
 	check_not "$1" "Kernel panic"
-	check_not "$1" "$marker"
+	check_not "$1" "NETINIT-LIVE-OK"
+}
+
+# boot_ended NAME STATUS: notes how the boot's timeout(1) ended, in
+# $logs/NAME.status: "timeout" (124: the limit was hit) or "exit STATUS".
+boot_ended() {
+	mkdir -p "$logs"
+	if [ "$2" = 124 ]; then
+		echo timeout >"$logs/$1.status"
+	else
+		echo "exit $2" >"$logs/$1.status"
+	fi
+}
+
+# boot_finished NAME: false, with a line, when the boot ran into its time
+# limit and the case did not set hang_expected=1; also false when the boot
+# never noted how it ended.
+boot_finished() {
+	if ! [ -f "$logs/$1.status" ]; then
+		echo "$1: no $logs/$1.status: the boot did not note how QEMU ended" >&2
+		return 1
+	fi
+	[ "$(cat "$logs/$1.status")" = timeout ] || return 0
+	[ "$hang_expected" = 1 ] && return 0
+	echo "$1: QEMU ran into the time limit (QEMU_TIMEOUT=${QEMU_TIMEOUT:-default}): the guest hung" >&2
+	return 1
 }
 
 die() {
@@ -99,17 +144,25 @@ ipxe_boot() {
 	log="$logs/$name.log"
 	mkdir -p "$tftp" "$logs"
 	printf '%s\n' "$3" >"$tftp/boot.ipxe"
+	rm -f "$logs/$name.status"
 	start=$(date +%s)
+	rc=0
 	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m "$mem" \
 		-nographic -no-reboot -boot n \
 		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
-		</dev/null >"$log" 2>&1 || true
+		</dev/null >"$log" 2>&1 || rc=$?
+	boot_ended "$name" "$rc"
 	echo $(($(date +%s) - start))
 }
 
 # log_has NAME TEXT: the boot log holds TEXT (fixed string).
 log_has() {
 	grep -aqF -- "$2" "$logs/$1.log"
+}
+
+# log_live NAME: the boot log holds the live root's marker from PID 1.
+log_live() {
+	grep -aqE -- "$marker_re" "$logs/$1.log"
 }
 
 # prepare: builds the lab (kernel, live root, next-stage initrds) and the

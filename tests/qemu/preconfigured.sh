@@ -66,7 +66,8 @@ kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.o
 initrd http://10.0.2.100/preconf-$c.igz
 boot")
 	ok=1
-	log_has "$name" "$marker" || ok=0
+	boot_finished "$name" || ok=0
+	log_live "$name" || ok=0
 	log_has "$name" "sha256 verified" || ok=0
 	log_has "$name" "Kernel panic" && ok=0
 	if [ "$c" = kept ]; then
