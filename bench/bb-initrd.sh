@@ -8,7 +8,9 @@
 # initramfs root, then exec the genkernel stand-in (/init.orig) as PID 1.
 # Every step is logged to /dev/kmsg ("bbwget: ..."), so the console shows
 # kernel timestamps. Any failure prints "bbwget: failed: ..." and powers
-# off. No checksum, no RAM check: plain wget.
+# off. No RAM check; no checksum unless bbwget.sha256=HEX is given, then
+# busybox sha256sum reads the file back after wget (the peer way of
+# checking a download: "sha256 done" is logged when it matched).
 # Usage: bench/bb-initrd.sh   (skipped when up to date)
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
@@ -81,9 +83,11 @@ fail() {
 k "starting"
 URL=
 LOOP=
+SHA=
 for x in $(cat /proc/cmdline); do
 	case "$x" in
 	bbwget.url=*) URL=${x#bbwget.url=} ;;
+	bbwget.sha256=*) SHA=${x#bbwget.sha256=} ;;
 	loop=*) LOOP=${x#loop=} ;;
 	esac
 done
@@ -105,6 +109,10 @@ k "eth0: bound to $(ip -4 -o addr show eth0 | awk '{print $4}')"
 k "wget $URL into $DEST"
 wget -q -O "$DEST" "$URL" || { rc=$?; rm -f "$DEST"; fail "wget $URL (status $rc)"; }
 k "wget done: $(wc -c <"$DEST") bytes"
+if [ -n "$SHA" ]; then
+	echo "$SHA  $DEST" | sha256sum -c -s || fail "sha256 of $DEST does not match"
+	k "sha256 done"
+fi
 exec /init.orig
 SCRIPT
 chmod 0755 "$tree/init"

@@ -187,17 +187,22 @@ w("Same image, same nginx (through slirp and socat, as every boot here), `-m 102
 w("vCPU under TCG; netinit and busybox wget boots alternate. MiB/s over the whole")
 w("download command: netinit from its \"bound\" log line (the next step is the connect)")
 w("to \"fetched\" (it hashes with SHA-256 while receiving); wget from the line before it")
-w("runs to the line after it exits (no checksum). Kernel printk timestamps.")
+w("runs to the line after it exits (no checksum); wget + sha256sum (the peer way of")
+w("checking) from the line before wget to the one after busybox sha256sum matched.")
+w("Kernel printk timestamps.")
 w("")
 gn = samples("guest", "netinit-genkernel", "mib_s")
 gb = samples("guest", "bbwget-ramfs", "mib_s")
+gs = samples("guest", "bbwget-ramfs-sha256", "mib_s")
 w("| fetcher | samples (MiB/s) | median MiB/s |")
 w("|---|---|---:|")
 w("| netinit | %s | %s |" % (", ".join("%.1f" % x for x in gn) or "none", fmt(med(gn))))
 w("| busybox wget | %s | %s |" % (", ".join("%.1f" % x for x in gb) or "none", fmt(med(gb))))
+w("| busybox wget + sha256sum | %s | %s |" % (", ".join("%.1f" % x for x in gs) or "none", fmt(med(gs))))
 gratio = med(gn) / med(gb) if gn and gb else None
 w("")
-w("Ratio netinit / busybox wget: **%s**" % fmt(gratio, ".2f"))
+w("Ratio netinit (pinned) / busybox wget (no check): **%s**; / busybox wget + sha256sum: **%s**"
+  % (fmt(gratio, ".2f"), fmt(med(gn) / med(gs) if gn and gs else None, ".2f")))
 w("")
 
 # --- 3. host throughput

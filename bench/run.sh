@@ -115,6 +115,9 @@ ipxe_script() {
 	bbwget-ramfs) printf '%s\n' "#!ipxe" \
 		"$k $gk root=/dev/ram0 bbwget.url=http://10.0.2.100/$img" \
 		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
+	bbwget-ramfs-sha256) printf '%s\n' "#!ipxe" \
+		"$k $gk root=/dev/ram0 bbwget.url=http://10.0.2.100/$img bbwget.sha256=$sha" \
+		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
 	bbwget-tmpfs) printf '%s\n' "#!ipxe" "$k $gk bbwget.url=http://10.0.2.100/$img" \
 		"initrd http://10.0.2.100/bb-wget.igz" boot ;;
 	netinit-genkernel) printf '%s\n' "#!ipxe" "$k $gk $fetch" \
@@ -248,7 +251,7 @@ guest_section() {
 	bytes=$(stat -c %s "$bdir/image-$n.squashfs")
 	i=1
 	while [ "$i" -le "$REPS" ]; do
-		for c in netinit-genkernel bbwget-ramfs; do
+		for c in netinit-genkernel bbwget-ramfs bbwget-ramfs-sha256; do
 			name="guest-$c-$i"
 			bench_boot "$name" "$GUEST_MEM" "$(ipxe_script "$c" "$n")" "$(limit_for "$n")"
 			row boot "$c" "$n" "guest$i" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s"
@@ -267,6 +270,9 @@ guest_section() {
 					"handoff:netinit: handing off"; do
 					row timeline netinit "$i" "${m%%:*}" "$(ts "$l" "${m#*:}")" ""
 				done
+			elif [ "$c" = bbwget-ramfs-sha256 ]; then
+				a=$(ts "$l" "bbwget: wget http")
+				b=$(ts "$l" "bbwget: sha256 done")
 			else
 				a=$(ts "$l" "bbwget: wget http")
 				b=$(ts "$l" "bbwget: wget done")
