@@ -24,6 +24,7 @@
 
 #define TIMEOUT_MAX 86400	/* a day: longer is a typo */
 #define RETRIES_MAX 100
+#define STREAM_CACHE_MAX 1024	/* MiB of stream read cache: more is a typo */
 #define MSG_VALUE_MAX 60	/* longest value quoted in an error message */
 
 /* One setting: key, optional value, where its error message goes. */
@@ -279,6 +280,28 @@ static int set_overlay_size(struct netinit_config *cfg, struct arg *a)
 	return copy_value(a, cfg->overlay_size, sizeof(cfg->overlay_size));
 }
 
+static int set_stream(struct netinit_config *cfg, struct arg *a)
+{
+	static const char *const names[] = { "off", "on", "auto", NULL };
+	unsigned i;
+
+	if (parse_choice(a, names, &i) < 0)
+		return fail(a, -EINVAL, "is not off, on or auto; pick one of them");
+	cfg->stream = (enum cmdline_stream)(STREAM_OFF + i);
+	return 0;
+}
+
+static int set_stream_cache(struct netinit_config *cfg, struct arg *a)
+{
+	uint64_t v;
+
+	if (parse_dec(a, STREAM_CACHE_MAX, &v) < 0 || v == 0)
+		return fail_n(a, -EINVAL, "is not 1..", STREAM_CACHE_MAX,
+			      "; give the stream read cache in MiB");
+	cfg->stream_cache_mib = (unsigned)v;
+	return 0;
+}
+
 static int set_onerror(struct netinit_config *cfg, struct arg *a)
 {
 	static const char *const names[] = { "shell", "reboot", "halt", NULL };
@@ -375,6 +398,12 @@ static int set_retries(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
+static int set_stream_timeout(struct netinit_config *cfg, struct arg *a)
+{
+	return set_secs(a, &cfg->stream_timeout,
+			"; give how many seconds a stalled stream read may wait");
+}
+
 #define FIELD(f) offsetof(struct netinit_config, f), sizeof(((struct netinit_config *)0)->f)
 
 static const struct cmdline_key {
@@ -399,6 +428,9 @@ static const struct cmdline_key {
 	{ "netinit.keepnet", set_keepnet, 0, 0 },
 	{ "netinit.rootinit", set_rootinit, 0, 0 },
 	{ "netinit.overlay.size", set_overlay_size, 0, 0 },
+	{ "netinit.stream", set_stream, 0, 0 },
+	{ "netinit.stream.cache", set_stream_cache, 0, 0 },
+	{ "netinit.stream.timeout", set_stream_timeout, 0, 0 },
 	{ "docache", set_docache, 0, 0 },
 	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },
@@ -519,6 +551,8 @@ void cmdline_init(struct netinit_config *cfg)
 	cfg->retries = 3;
 	cfg->connect_timeout = 10;
 	cfg->idle_timeout = 20;
+	cfg->stream_cache_mib = 4;
+	cfg->stream_timeout = 300;
 }
 
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,
