@@ -618,7 +618,9 @@ static int ensure(uint64_t off, uint32_t len, uint64_t span_end)
 {
 	uint64_t c0 = off / STREAM_CHUNK, c1 = (off + len - 1) / STREAM_CHUNK;
 	uint64_t span = (span_end - 1) / STREAM_CHUNK, c;
-	unsigned ra = off == s.seq_end ? s.nslots / 4 : 0;
+	/* sequential: this read continues the last one, or the chunk before it
+	 * is cached (the kernel's readahead may send the next pieces first) */
+	unsigned ra = off == s.seq_end || (c0 && lookup(c0 - 1)) ? s.nslots / 4 : 0;
 	int rc;
 
 	s.tick++;
@@ -798,6 +800,7 @@ void stream_resident(char *argv0)
 	static const int ignore[] = { SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGUSR1, SIGUSR2 };
 	struct sigaction sa;
 	size_t i;
+	char *name;
 	int fd;
 
 	setsid();
@@ -815,9 +818,14 @@ void stream_resident(char *argv0)
 		memcpy(argv0, proc_name, len < sizeof(proc_name) - 1 ? len : sizeof(proc_name) - 1);
 		argv0[0] = '@';
 	}
-	if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, (unsigned long)proc_name, 0, 0) == 0)
-		prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)proc_name + sizeof(proc_name),
-		      0, 0);
+	/* /proc/PID/cmdline reads anonymous memory only (FOLL_ANON): the heap, not .data */
+	name = malloc(sizeof(proc_name));
+	if (name) {
+		memcpy(name, proc_name, sizeof(proc_name));
+		if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, (unsigned long)name, 0, 0) == 0)
+			prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)name + sizeof(proc_name),
+			      0, 0);
+	}
 	prctl(PR_SET_NAME, (unsigned long)"netinit-stream", 0, 0, 0);
 	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)

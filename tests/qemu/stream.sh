@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# End-to-end boots of stream mode (BIOS, iPXE ROM, slirp; see lib.sh), the
+# image served by tests/host/streamd.py (keep-alive, Range, ETag) on
+# 127.0.0.1 and the standalone netinit initrd:
+#   stream-on      netinit.stream=on, 512 MiB, a 64 MiB live root: the
+#                  resident '@netinit-stream' process runs in the live root,
+#                  the root is squashfs on /dev/nbd0, the image is not in RAM
+#                  (Shmem well below its size), /pad.bin reads back with the
+#                  right md5 (every byte through the stream)
+#   fetch-off      the same image fetched (netinit.stream=off): the control
+#                  for boot time and MemAvailable
+#   auto-lowmem    netinit.stream=auto, a 256 MiB live root on a 192 MiB
+#                  guest: auto streams, the live root is reached, pad md5 right
+#   fetch-lowmem   the same machine and image with stream off: refused
+#                  (does not fit), the point of stream mode
+# STREAM_CASES picks cases (default: all). Prints a table with the seconds to
+# the live root (kernel clock at "switched root"), MemAvailable in the live
+# root and the HTTP requests for the image.
+set -eu
+
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+work="$lab/stream"
+sw="$work/www"
+mkdir -p "$sw" "$logs"
+sh "$top/tests/lab/kernel.sh"
+mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
+sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
+case " ${STREAM_CASES:-auto-lowmem fetch-lowmem} " in
+*lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
+esac
+"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
+	--output "$sw/netinit-standalone.igz" >/dev/null
+ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
+for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
+
+# streamd on a free port (HTTP_PORT, as lib.sh's ipxe_boot wants), access log
+# in $logs/stream-http.log
+HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$top/tests/host/streamd.py" "$sw" "$HTTP_PORT" >"$work/port" 2>"$logs/stream-http.log" &
+HTTP_PID=$!
+trap 'http_stop' EXIT INT TERM
+i=0
+until grep -q port "$work/port" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || die "streamd did not start"
+	sleep 0.1
+done
+
+base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
+
+# boot NAME MEM IMAGE ARGS: one boot; sets secs, live (s to the live root),
+# avail (MemAvailable kB), shmem (kB), reqs (GETs of the image)
+boot() {
+	: >"$logs/stream-http.log"
+	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-standalone.igz\nboot\n' \
+		"$base netinit.url=http://10.0.2.100/$3 $4")")
+	live=$(grep -a 'netinit: switched root' "$logs/$1.log" | head -n 1 |
+		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\).*/\1.\2/p')
+	avail=$(grep -a -o 'NETINIT-LIVE-MEM .*MemAvailable: [0-9]*' "$logs/$1.log" | head -n 1 |
+		sed 's/.*MemAvailable: //')
+	shmem=$(grep -a -o 'NETINIT-LIVE-MEM .*Shmem: [0-9]*' "$logs/$1.log" | head -n 1 |
+		sed 's/.*Shmem: //')
+	reqs=$(grep -c "GET /$3 " "$logs/stream-http.log" || true)
+}
+
+# live_checks NAME IMAGE STREAMED
+live_checks() {
+	check "$1" "$marker"
+	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
+	check_not "$1" "Kernel panic"
+	check_not "$1" "Out of memory"
+	img_kb=$(($(wc -c <"$work/$2") / 1024))
+	if [ "$3" = 1 ]; then
+		check "$1" "NETINIT-STREAM-PROC pid="
+		check "$1" "cmdline=@netinit-stream"
+		check "$1" "NETINIT-STREAM-ROOT /dev/nbd0 /run/netinit/ro squashfs"
+		check_not "$1" "netinit-stream: answering EIO"
+		# the image is not in RAM: Shmem far below its size
+		if [ -z "$shmem" ] || [ "$shmem" -ge $((img_kb / 4)) ]; then
+			echo "$1: Shmem ${shmem:-?} KiB, want < $((img_kb / 4)) (image $img_kb KiB)" >&2
+			ok=0
+		fi
+	else
+		check "$1" "NETINIT-STREAM-ROOT /dev/loop0 /run/netinit/ro squashfs"
+		if [ -z "$shmem" ] || [ "$shmem" -lt "$img_kb" ]; then
+			echo "$1: Shmem ${shmem:-?} KiB, want >= the image's $img_kb KiB" >&2
+			ok=0
+		fi
+	fi
+}
+
+record() {
+	tally "$1" "$3" "$(printf '%-14s %-40s' "$1" "$2")" "$secs" \
+		"live root at ${live:-?} s, MemAvailable ${avail:-?} kB, Shmem ${shmem:-?} kB, $reqs GETs"
+}
+
+for c in ${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem}; do
+	ok=1
+	case $c in
+	stream-on)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on"
+		check "$c" "stream: /dev/nbd0 is the image"
+		live_checks "$c" stream-64.squashfs 1
+		record "$c" "stream on, 64 MiB image, 512 MiB" "$ok"
+		;;
+	fetch-off)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=off"
+		check_not "$c" "@netinit-stream"
+		live_checks "$c" stream-64.squashfs 0
+		record "$c" "fetch (stream off), same image and RAM" "$ok"
+		;;
+	auto-lowmem)
+		boot "$c" 192 stream-256.squashfs "netinit.stream=auto"
+		check "$c" "netinit.stream=auto: streaming the 256 MiB image"
+		live_checks "$c" stream-256.squashfs 1
+		record "$c" "auto, 256 MiB image on 192 MiB: streams" "$ok"
+		;;
+	fetch-lowmem)
+		boot "$c" 192 stream-256.squashfs "netinit.stream=off"
+		check "$c" "boot it with at least"
+		check_refused "$c"
+		record "$c" "off, 256 MiB image on 192 MiB: refused" "$ok"
+		;;
+	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem)" ;;
+	esac
+done
+printf '%s' "$table"
+echo "stream e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
