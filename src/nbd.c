@@ -45,6 +45,11 @@ struct nlbuf {
 	size_t len;
 };
 
+/* One request at a time: the message, the genl reply's attributes, recv()'s buffer. */
+static struct nlbuf msg;
+static char reply[NL_BUF];
+static char rxbuf[NL_BUF];
+
 static void nl_start(struct nlbuf *m, uint16_t type, uint8_t cmd, uint8_t version)
 {
 	struct genlmsghdr *g;
@@ -150,7 +155,6 @@ static int nl_find(const char *p, size_t len, uint16_t type, const char **out, s
  */
 static int nl_talk(int fd, struct nlbuf *m, char *reply, size_t reply_size, size_t *reply_len)
 {
-	static char buf[NL_BUF];
 	struct sockaddr_nl to;
 
 	memset(&to, 0, sizeof(to));
@@ -159,9 +163,9 @@ static int nl_talk(int fd, struct nlbuf *m, char *reply, size_t reply_size, size
 	if (sendto(fd, m->u.raw, m->len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		ssize_t n = recv(fd, rxbuf, sizeof(rxbuf), 0);
 		size_t left;
-		const char *p = buf;
+		const char *p = rxbuf;
 
 		if (n < 0)
 			return errno == EAGAIN ? -ETIMEDOUT : -errno;
@@ -198,18 +202,17 @@ static int nl_talk(int fd, struct nlbuf *m, char *reply, size_t reply_size, size
 /* The "nbd" genl family id, or -ENOENT when the driver is not loaded. */
 static int nbd_family(int fd)
 {
-	static char reply[NL_BUF];
-	static struct nlbuf m;
+	struct nlbuf *m = &msg;
 	size_t rlen = 0, vlen;
 	const char *v;
 	uint16_t id;
 	int rc;
 
-	nl_start(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	rc = nl_put(&m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof(NBD_GENL_FAMILY_NAME));
+	nl_start(m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	rc = nl_put(m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof(NBD_GENL_FAMILY_NAME));
 	if (rc < 0)
 		return rc;
-	rc = nl_talk(fd, &m, reply, sizeof(reply), &rlen);
+	rc = nl_talk(fd, m, reply, sizeof(reply), &rlen);
 	if (rc < 0)
 		return rc;
 	if (!nl_find(reply, rlen, CTRL_ATTR_FAMILY_ID, &v, &vlen) || vlen < sizeof(id))
@@ -263,8 +266,6 @@ static void family_error(int rc)
 int nbd_connect(const int *socks, unsigned n, uint64_t size, uint32_t block_size,
 		unsigned io_timeout_s, unsigned dead_timeout_s, unsigned flags)
 {
-	static char reply[NL_BUF];
-	static struct nlbuf m;
 	size_t rlen = 0, vlen;
 	const char *v;
 	uint32_t index;
@@ -286,11 +287,11 @@ int nbd_connect(const int *socks, unsigned n, uint64_t size, uint32_t block_size
 		family_error(rc);
 		goto err;
 	}
-	rc = build_connect(&m, family, socks, n, size, block_size, io_timeout_s,
+	rc = build_connect(&msg, family, socks, n, size, block_size, io_timeout_s,
 			   dead_timeout_s, flags);
 	if (rc < 0)
 		goto err;
-	rc = nl_talk(fd, &m, reply, sizeof(reply), &rlen);
+	rc = nl_talk(fd, &msg, reply, sizeof(reply), &rlen);
 	if (rc < 0) {
 		log_err("nbd: the kernel refused NBD_CMD_CONNECT (%u sockets, %llu bytes): %s%s",
 			n, (unsigned long long)size, strerror(-rc),
@@ -311,7 +312,6 @@ err:
 
 int nbd_disconnect(int index)
 {
-	static struct nlbuf m;
 	int fd, rc;
 
 	fd = nl_open();
@@ -322,10 +322,10 @@ int nbd_disconnect(int index)
 		family_error(rc);
 		goto err;
 	}
-	nl_start(&m, (uint16_t)rc, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
-	rc = nl_put_u32(&m, NBD_ATTR_INDEX, (uint32_t)index);
+	nl_start(&msg, (uint16_t)rc, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
+	rc = nl_put_u32(&msg, NBD_ATTR_INDEX, (uint32_t)index);
 	if (rc >= 0)
-		rc = nl_talk(fd, &m, NULL, 0, NULL);
+		rc = nl_talk(fd, &msg, NULL, 0, NULL);
 	if (rc < 0)
 		log_err("nbd: cannot disconnect /dev/nbd%d: %s", index, strerror(-rc));
 err:

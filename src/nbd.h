@@ -15,12 +15,13 @@
 /*
  * /dev/nbd<index> reads through @n sockets the kernel takes over (the
  * caller may close its copies afterwards). The kernel picks a free index.
- * @size in bytes, @block_size a power of two 512..4096. @io_timeout_s: a
- * request unanswered that long fails the connection (0: the kernel waits
- * forever, logging "possible stuck request"). @dead_timeout_s: how long I/O
- * waits for a reconnect once every socket is dead (0: fails at once).
- * @flags: NBD_CONNECT_RO. Returns the index (>= 0) or -errno after one log
- * line (-ENOENT: no nbd driver in the kernel; -EPERM: not root).
+ * @size in bytes, a multiple of @block_size; @block_size a power of two
+ * 512..4096. @io_timeout_s: a request unanswered that long fails the
+ * connection (0: the kernel waits forever, logging "possible stuck
+ * request"). @dead_timeout_s: how long I/O waits for a reconnect once
+ * every socket is dead (0: fails at once). @flags: NBD_CONNECT_RO.
+ * Returns the index (>= 0) or -errno after one log line (-ENOENT: no nbd
+ * driver in the kernel; -EPERM: not root; -EINVAL: bad arguments).
  */
 int nbd_connect(const int *socks, unsigned n, uint64_t size, uint32_t block_size,
 		unsigned io_timeout_s, unsigned dead_timeout_s, unsigned flags);

@@ -81,7 +81,7 @@ static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 	close(sv[1]);
 	stream_close();		/* the child holds the HTTP connection now */
 	/* 512-byte blocks: the image's size need not be a multiple of 4 KiB */
-	idx = nbd_connect(&sv[0], 1, size, size % 4096 ? 512 : 4096, 0, 0, NBD_CONNECT_RO);
+	idx = nbd_connect(&sv[0], 1, size & ~511ULL, size % 4096 ? 512 : 4096, 0, 0, NBD_CONNECT_RO);
 	close(sv[0]);
 	rc = idx < 0 ? idx : nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, sizeof(dev));
 	if (rc < 0) {

@@ -39,7 +39,7 @@ export PATH
 [ -c /dev/console ] || mount -t devtmpfs devtmpfs /dev 2>/dev/null
 [ -d /sys/class/net ] || mount -t sysfs sysfs /sys 2>/dev/null
 for c in /proc/[0-9]*/cmdline; do
-	a=$(tr '\0' ' ' <"$c" 2>/dev/null)
+	a=$(tr '\0' ' ' 2>/dev/null <"$c")
 	p=${c#/proc/}
 	p=${p%/cmdline}
 	case "$a" in

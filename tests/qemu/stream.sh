@@ -14,6 +14,9 @@
 #                  guest: auto streams, the live root is reached, pad md5 right
 #   fetch-lowmem   the same machine and image with stream off: refused
 #                  (does not fit), the point of stream mode
+#   dracut         the real dracut 059 initrd (dmsquash-live) takes
+#                  root=live:/dev/nbd0 from the stream: the live root is
+#                  reached, its lower layer on nbd0, the backend alive
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
 # the live root (kernel clock at "switched root"), MemAvailable in the live
 # root and the HTTP requests for the image.
@@ -28,11 +31,19 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-case " ${STREAM_CASES:-auto-lowmem fetch-lowmem} " in
+cases=${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem dracut}
+case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
 esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
+case " $cases " in
+*" dracut "*)
+	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
+	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
+		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
+	;;
+esac
 ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
 for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
 
@@ -51,13 +62,15 @@ done
 
 base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
 
-# boot NAME MEM IMAGE ARGS: one boot; sets secs, live (s to the live root),
-# avail (MemAvailable kB), shmem (kB), reqs (GETs of the image)
+# boot NAME MEM IMAGE ARGS [INITRD]: one boot; sets secs, live (s to the
+# live root: netinit's switch, or the next stage's first live line), avail
+# (MemAvailable kB), shmem (kB), reqs (GETs of the image)
 boot() {
 	: >"$logs/stream-http.log"
-	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-standalone.igz\nboot\n' \
-		"$base netinit.url=http://10.0.2.100/$3 $4")")
-	live=$(grep -a 'netinit: switched root' "$logs/$1.log" | head -n 1 |
+	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-%s.igz\nboot\n' \
+		"$base netinit.url=http://10.0.2.100/$3 $4" "${5:-standalone}")")
+	live=$(grep -a -e 'netinit: switched root' -e 'Run /sbin/init\|switching root\|Switching root' \
+		"$logs/$1.log" | head -n 1 |
 		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\).*/\1.\2/p')
 	avail=$(grep -a -o 'NETINIT-LIVE-MEM .*MemAvailable: [0-9]*' "$logs/$1.log" | head -n 1 |
 		sed 's/.*MemAvailable: //')
@@ -66,7 +79,7 @@ boot() {
 	reqs=$(grep -c "GET /$3 " "$logs/stream-http.log" || true)
 }
 
-# live_checks NAME IMAGE STREAMED
+# live_checks NAME IMAGE STREAMED [dracut]
 live_checks() {
 	check "$1" "$marker"
 	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
@@ -76,7 +89,8 @@ live_checks() {
 	if [ "$3" = 1 ]; then
 		check "$1" "NETINIT-STREAM-PROC pid="
 		check "$1" "cmdline=@netinit-stream"
-		check "$1" "NETINIT-STREAM-ROOT /dev/nbd0 /run/netinit/ro squashfs"
+		[ "${4:-}" = dracut ] ||
+			check "$1" "NETINIT-STREAM-ROOT /dev/nbd0 /run/netinit/ro squashfs"
 		check_not "$1" "netinit-stream: answering EIO"
 		# the image is not in RAM: Shmem far below its size
 		if [ -z "$shmem" ] || [ "$shmem" -ge $((img_kb / 4)) ]; then
@@ -97,7 +111,7 @@ record() {
 		"live root at ${live:-?} s, MemAvailable ${avail:-?} kB, Shmem ${shmem:-?} kB, $reqs GETs"
 }
 
-for c in ${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem}; do
+for c in $cases; do
 	ok=1
 	case $c in
 	stream-on)
@@ -124,7 +138,15 @@ for c in ${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem}; do
 		check_refused "$c"
 		record "$c" "off, 256 MiB image on 192 MiB: refused" "$ok"
 		;;
-	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem)" ;;
+	dracut)
+		boot "$c" 512 stream-64.squashfs \
+			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
+		check "$c" "netinit: handing off: mode dracut"
+		check "$c" "dracut: root=live:/dev/nbd0"
+		live_checks "$c" stream-64.squashfs 1 dracut
+		record "$c" "dracut 059: root=live:/dev/nbd0" "$ok"
+		;;
+	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem dracut)" ;;
 	esac
 done
 printf '%s' "$table"
