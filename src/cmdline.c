@@ -347,6 +347,29 @@ static int set_sha256(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
+/* A dm-verity root hash: 32 to 128 hex digits, an even count (sha256 to sha512). */
+static int set_verity(struct netinit_config *cfg, struct arg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->vlen && i < sizeof(cfg->verity) - 1; i++) {
+		char c = a->val[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			break;
+		cfg->verity[i] = c;
+	}
+	if (i != a->vlen || i < 32 || i > 128 || i % 2) {
+		cfg->verity[0] = '\0';
+		return fail(a, -EINVAL, "is not a root hash in hex; give the 'Root hash' "
+			    "veritysetup format printed");
+	}
+	cfg->verity[i] = '\0';
+	return 0;
+}
+
 static int set_size(struct netinit_config *cfg, struct arg *a)
 {
 	if (parse_dec(a, INT64_MAX, &cfg->size) < 0)
@@ -431,6 +454,7 @@ static const struct cmdline_key {
 	{ "netinit.stream", set_stream, 0, 0 },
 	{ "netinit.stream.cache", set_stream_cache, 0, 0 },
 	{ "netinit.stream.timeout", set_stream_timeout, 0, 0 },
+	{ "netinit.verity", set_verity, 0, 0 },
 	{ "docache", set_docache, 0, 0 },
 	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },

@@ -59,6 +59,7 @@ struct netinit_config {
 	enum cmdline_stream stream;		/* netinit.stream= */
 	unsigned stream_cache_mib;		/* netinit.stream.cache= MiB (default 4) */
 	unsigned stream_timeout;		/* netinit.stream.timeout= seconds (default 300) */
+	char verity[129];			/* netinit.verity= root hash, lower-case hex, "" if absent */
 	int docache;				/* genkernel "docache" (a second copy) */
 	int live_ram;				/* dracut rd.live.ram (a second copy) */
 	int cdroot;				/* genkernel "cdroot" flag present */

@@ -201,7 +201,7 @@ static int exec_next(const char *init, char **argv, char **envp)
  * @dev. Returns the open loop device fd: the caller closes it only once
  * the filesystem is mounted, or autoclear would detach it right away.
  */
-static int loop_attach(const char *image, char *dev, size_t size)
+int handoff_loop_attach(const char *image, char *dev, size_t size)
 {
 	struct loop_config lc;
 	int ctl, nr, fd = -1, lfd = -1, rc;
@@ -279,7 +279,7 @@ static int standalone_mount(const struct netinit_config *cfg)
 	modules_load("squashfs");
 	modules_load("overlay");
 	if (!is_blockdev(cfg->dest))
-		lfd = loop_attach(cfg->dest, dev, sizeof(dev));
+		lfd = handoff_loop_attach(cfg->dest, dev, sizeof(dev));
 	if (!is_blockdev(cfg->dest) && lfd < 0) {
 		log_err("cannot attach %s to a loop device: %s (is the loop module in the "
 			"initrd?)", cfg->dest, strerror(-lfd));

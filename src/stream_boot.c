@@ -19,15 +19,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fetch.h"
+#include "handoff.h"
 #include "log.h"
 #include "modules.h"
 #include "nbd.h"
 #include "stream.h"
 #include "stream_boot.h"
+#include "verity.h"
 
 #define MiB(x)        ((unsigned long long)(x) >> 20)
 #define AUTO_FLOOR    (256ULL << 20)
 #define NBD_WAIT_MS   5000
+#define VERITY_TREE   "/netinit-image.verity"
+#define VERITY_NAME   "netinit-root"
 
 /* auto: 1 to stream, 0 to fetch, with the one line that says why. */
 static int auto_streams(uint64_t size)
@@ -98,12 +103,59 @@ static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 	return 0;
 }
 
+/*
+ * netinit.verity=ROOTHASH: the hash tree ("veritysetup format IMAGE
+ * IMAGE.verity", about 1% of the image) is fetched from <image URL>.verity
+ * into RAM, loop-attached, and dm-verity checks every block of /dev/nbdN
+ * against it: cfg->dest becomes /dev/mapper/netinit-root.
+ */
+static int verity_stack(struct netinit_config *cfg, uint32_t next_server)
+{
+	static struct netinit_config vc;
+	char loop[32], path[CMDLINE_PATH_MAX];
+	unsigned i;
+	int rc, lfd;
+
+	vc = *cfg;
+	vc.sha256[0] = '\0';
+	vc.size = 0;
+	vc.quiet = 1;
+	snprintf(vc.dest, sizeof(vc.dest), "%s", VERITY_TREE);
+	for (i = 0; i < cfg->n_urls; i++)
+		if (snprintf(vc.urls[i], sizeof(vc.urls[i]), "%s.verity", cfg->urls[i]) >=
+		    (int)sizeof(vc.urls[i]))
+			return -ENAMETOOLONG;
+	rc = fetch_run(&vc, next_server, 0);
+	if (rc < 0) {
+		log_err("verity: no hash tree at %s.verity: make it with 'veritysetup format "
+			"IMAGE IMAGE.verity' next to the image", cfg->urls[0]);
+		return rc;
+	}
+	modules_load("loop");
+	if ((rc = modules_load("dm-mod")) < 0 || (rc = modules_load("dm-verity")) < 0)
+		return rc;
+	lfd = handoff_loop_attach(VERITY_TREE, loop, sizeof(loop));
+	if (lfd < 0) {
+		log_err("verity: cannot attach %s to a loop device: %s", VERITY_TREE,
+			strerror(-lfd));
+		return lfd;
+	}
+	rc = verity_open(VERITY_NAME, cfg->dest, loop, 0, cfg->verity, path, sizeof(path));
+	close(lfd);
+	if (rc < 0)
+		return rc;
+	log_notice("verity: %s checks every block of %s against root hash %.16s...", path,
+		   cfg->dest, cfg->verity);
+	snprintf(cfg->dest, sizeof(cfg->dest), "%s", path);
+	return 0;
+}
+
 int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 {
 	uint64_t size = 0;
 	int rc;
 
-	if (cfg->sha256[0]) {
+	if (cfg->sha256[0] && !cfg->verity[0]) {
 		if (cfg->stream == STREAM_AUTO) {
 			log_info("netinit.stream=auto: fetching: netinit.sha256 pins the whole "
 				 "image, which only a fetch can check");
@@ -122,12 +174,16 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 	}
 	if (rc < 0)
 		return rc;
-	if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
+	if (cfg->stream == STREAM_AUTO && cfg->verity[0])
+		log_notice("netinit.stream=auto: streaming: netinit.verity pins the blocks, "
+			   "which only stream mode checks");
+	else if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
 		stream_close();
 		return 0;
 	}
-	log_info("stream: blocks are not verified (no dm-verity pin): the image is trusted "
-		 "as the server sends it");
+	if (!cfg->verity[0])
+		log_info("stream: blocks are not verified (no netinit.verity pin): the image is "
+			 "trusted as the server sends it");
 	rc = modules_load("nbd");
 	if (rc < 0) {
 		log_err("stream mode needs the kernel's nbd module: add it to the initrd "
@@ -136,5 +192,7 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 		return rc;
 	}
 	rc = attach(cfg, size, argv0);
+	if (rc == 0 && cfg->verity[0])
+		rc = verity_stack(cfg, next_server);
 	return rc < 0 ? rc : 1;
 }

@@ -14,6 +14,10 @@
 #                  guest: auto streams, the live root is reached, pad md5 right
 #   fetch-lowmem   the same machine and image with stream off: refused
 #                  (does not fit), the point of stream mode
+#   verity         netinit.verity=ROOTHASH: the hash tree (veritysetup
+#                  format) fetched from <URL>.verity, dm-verity over
+#                  /dev/nbd0: the live root is on /dev/mapper/netinit-root
+#   verity-wrong   a wrong root hash: refused before the handoff
 #   dracut         the real dracut 059 initrd (dmsquash-live) takes
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
@@ -31,7 +35,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-cases=${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem dracut}
+cases=${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong dracut}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
 esac
@@ -45,6 +49,12 @@ case " $cases " in
 	;;
 esac
 ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
+# the hash tree next to the image, and its root hash (a new salt each run)
+roothash=$(veritysetup format "$work/stream-64.squashfs" "$work/stream-64.squashfs.verity" |
+	sed -n 's/^Root hash:[[:space:]]*//p')
+[ -n "$roothash" ] || die "veritysetup format printed no root hash"
+chmod 0644 "$work/stream-64.squashfs.verity"
+ln -sf "$work/stream-64.squashfs.verity" "$sw/stream-64.squashfs.verity"
 for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
 
 # streamd on a free port (HTTP_PORT, as lib.sh's ipxe_boot wants), access log
@@ -79,7 +89,7 @@ boot() {
 	reqs=$(grep -c "GET /$3 " "$logs/stream-http.log" || true)
 }
 
-# live_checks NAME IMAGE STREAMED [dracut]
+# live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
 live_checks() {
 	check "$1" "$marker"
 	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
@@ -89,8 +99,10 @@ live_checks() {
 	if [ "$3" = 1 ]; then
 		check "$1" "NETINIT-STREAM-PROC pid="
 		check "$1" "cmdline=@netinit-stream"
-		[ "${4:-}" = dracut ] ||
-			check "$1" "NETINIT-STREAM-ROOT /dev/nbd0 /run/netinit/ro squashfs"
+		case ${4:-/dev/nbd0} in
+		dracut) ;;
+		*) check "$1" "NETINIT-STREAM-ROOT ${4:-/dev/nbd0} /run/netinit/ro squashfs" ;;
+		esac
 		check_not "$1" "netinit-stream: answering EIO"
 		# the image is not in RAM: Shmem far below its size
 		if [ -z "$shmem" ] || [ "$shmem" -ge $((img_kb / 4)) ]; then
@@ -138,6 +150,20 @@ for c in $cases; do
 		check_refused "$c"
 		record "$c" "off, 256 MiB image on 192 MiB: refused" "$ok"
 		;;
+	verity)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash"
+		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
+		live_checks "$c" stream-64.squashfs 1 /dev/mapper/netinit-root
+		record "$c" "verity: dm-verity over /dev/nbd0" "$ok"
+		;;
+	verity-wrong)
+		# the same tree, a root hash with its first digit changed
+		bad=$(printf '%s' "$roothash" | sed 's/^0/1/; t; s/^./0/')
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$bad"
+		check "$c" "verity: the root hash does not match the hash tree"
+		check_refused "$c"
+		record "$c" "verity: a wrong root hash is refused" "$ok"
+		;;
 	dracut)
 		boot "$c" 512 stream-64.squashfs \
 			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
@@ -146,7 +172,7 @@ for c in $cases; do
 		live_checks "$c" stream-64.squashfs 1 dracut
 		record "$c" "dracut 059: root=live:/dev/nbd0" "$ok"
 		;;
-	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem dracut)" ;;
+	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong dracut)" ;;
 	esac
 done
 printf '%s' "$table"

@@ -65,6 +65,7 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "stream", c->stream, c->stream != STREAM_OFF);
 	add_num(out, size, "stream_cache", c->stream_cache_mib, c->stream_cache_mib != 4);
 	add_num(out, size, "stream_timeout", c->stream_timeout, c->stream_timeout != 300);
+	add_str(out, size, "verity", c->verity);
 	if (c->keepnet)
 		add(out, size, "keepnet", NULL);
 	if (c->docache)
@@ -142,6 +143,7 @@ static const struct {
 	{ NULL, "netinit.stream=on netinit.stream.cache=16 netinit.stream.timeout=600",
 	  "stream=1 stream_cache=16 stream_timeout=600" },
 	{ NULL, "netinit.stream=on netinit.stream=auto", "stream=2" },
+	{ NULL, "netinit.verity=" SHA_UP, "verity=" SHA_LO },
 	{ NULL, "netinit.stream=auto netinit.stream=off netinit.stream.cache=4", "" },
 	{ NULL, "cdroot docache loop=/image.squashfs", "loop=/image.squashfs docache cdroot" },
 	{ NULL, "rd.live.ram", "live_ram" },
@@ -282,6 +284,11 @@ static const struct {
 	{ 0, "netinit.stream.cache=1025", -EINVAL, NULL },
 	{ 0, "netinit.stream.cache=4m", -EINVAL, NULL },
 	{ 0, "netinit.stream.timeout=0", -EINVAL, NULL },
+	{ 0, "netinit.verity=abc", -EINVAL, "netinit.verity: \"abc\" is not a root hash in hex; "
+	  "give the 'Root hash' veritysetup format printed" },
+	{ 0, "netinit.verity=" SHA_LO "0", -EINVAL, NULL },
+	{ 0, "netinit.verity=" SHA_LO SHA_LO "00", -EINVAL, NULL },
+	{ 0, "netinit.verity=" SHA_LO "x0", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=m", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=5,nr_inodes=1", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=1234567890123", -EINVAL, NULL },
