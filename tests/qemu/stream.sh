@@ -18,6 +18,10 @@
 #                  format) fetched from <URL>.verity, dm-verity over
 #                  /dev/nbd0: the live root is on /dev/mapper/netinit-root
 #   verity-wrong   a wrong root hash: refused before the handoff
+#   norange-auto   a server that ignores Range (streamd's /norange/):
+#                  auto says so and fetches, the live root is reached
+#   no-nbd         the nbd module refused (module_blacklist=nbd): one line
+#                  naming it, then the error path
 #   dracut         the real dracut 059 initrd (dmsquash-live) takes
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
@@ -35,7 +39,8 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-cases=${STREAM_CASES:-stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong dracut}
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong norange-auto no-nbd dracut"
+cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
 esac
@@ -86,7 +91,7 @@ boot() {
 		sed 's/.*MemAvailable: //')
 	shmem=$(grep -a -o 'NETINIT-LIVE-MEM .*Shmem: [0-9]*' "$logs/$1.log" | head -n 1 |
 		sed 's/.*Shmem: //')
-	reqs=$(grep -c "GET /$3 " "$logs/stream-http.log" || true)
+	reqs=$(grep -c "GET /${3#norange/} \|GET /$3 " "$logs/stream-http.log" || true)
 }
 
 # live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
@@ -164,6 +169,19 @@ for c in $cases; do
 		check_refused "$c"
 		record "$c" "verity: a wrong root hash is refused" "$ok"
 		;;
+	norange-auto)
+		boot "$c" 512 norange/stream-64.squashfs "netinit.stream=auto"
+		check "$c" "answered a Range request with the whole file (HTTP 200)"
+		check "$c" "netinit.stream=auto: fetching: no mirror can stream"
+		live_checks "$c" stream-64.squashfs 0
+		record "$c" "auto, server ignores Range: fetches" "$ok"
+		;;
+	no-nbd)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on module_blacklist=nbd"
+		check "$c" "stream mode needs the kernel's nbd module"
+		check_refused "$c"
+		record "$c" "nbd module refused: one line" "$ok"
+		;;
 	dracut)
 		boot "$c" 512 stream-64.squashfs \
 			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
@@ -172,7 +190,7 @@ for c in $cases; do
 		live_checks "$c" stream-64.squashfs 1 dracut
 		record "$c" "dracut 059: root=live:/dev/nbd0" "$ok"
 		;;
-	*) die "unknown case $c (stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong dracut)" ;;
+	*) die "unknown case $c ($all)" ;;
 	esac
 done
 printf '%s' "$table"
