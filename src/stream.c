@@ -99,7 +99,11 @@ static struct {
 	uint64_t tick;
 	uint64_t seq_end;			/* where the last read ended */
 	unsigned long n_http;
+	unsigned long n_reads;			/* NBD reads answered */
+	uint64_t bytes_http;			/* body bytes received */
 } s;
+
+static volatile sig_atomic_t stats_wanted;	/* SIGUSR1: log the counters */
 
 static int conn_fd = -1;		/* keep-alive connection to s.m[s.cur] */
 static int kmsg_fd = -1;		/* resident: /dev/kmsg only */
@@ -334,6 +338,7 @@ static int get_body(uint64_t c0, uint64_t last, size_t have)
 			}
 			got += (uint64_t)n;
 		}
+		s.bytes_http += got;
 		sl->valid = 1;
 		pos += len;
 	}
@@ -667,6 +672,7 @@ static int serve_read(int sock, const struct nbd_wire_req *q, uint64_t span_end)
 	if (ensure(off, q->length, span_end) < 0)
 		return reply(sock, NBD_WIRE_EIO, q->handle);
 	s.seq_end = end;
+	s.n_reads++;
 	rc = reply(sock, 0, q->handle);
 	while (rc == 0 && off < end) {
 		struct slot *sl = lookup(off / STREAM_CHUNK);
@@ -706,6 +712,11 @@ static int next_request(int sock, struct nbd_wire_req *q, int block)
 		}
 		in.off = in.len = 0;
 		got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
+		if (stats_wanted) {
+			stats_wanted = 0;
+			slog(0, "%lu HTTP requests, %llu MiB received, %lu reads answered",
+			     s.n_http, MiB(s.bytes_http), s.n_reads);
+		}
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0 && !block && errno == EAGAIN)
@@ -795,9 +806,15 @@ int stream_serve(int sock)
 
 static char proc_name[] = "@netinit-stream";
 
+static void want_stats(int sig)
+{
+	(void)sig;
+	stats_wanted = 1;
+}
+
 void stream_resident(char *argv0)
 {
-	static const int ignore[] = { SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGUSR1, SIGUSR2 };
+	static const int ignore[] = { SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGUSR2 };
 	struct sigaction sa;
 	size_t i;
 	char *name;
@@ -810,6 +827,8 @@ void stream_resident(char *argv0)
 	sa.sa_handler = SIG_IGN;
 	for (i = 0; i < sizeof(ignore) / sizeof(ignore[0]); i++)
 		sigaction(ignore[i], &sa, NULL);
+	sa.sa_handler = want_stats;	/* no SA_RESTART: the blocked recv() returns */
+	sigaction(SIGUSR1, &sa, NULL);
 	/* argv[0] "@...": rewritten in place (as long as it is), then pointed at
 	 * the whole name when the kernel lets us (CAP_SYS_RESOURCE) */
 	if (argv0 && argv0[0]) {

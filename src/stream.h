@@ -37,7 +37,8 @@ void stream_close(void);
  * process"): its own session, cwd /, argv[0] "@netinit-stream" (systemd's
  * mark for root-storage daemons), all memory locked, PR_SET_IO_FLUSHER,
  * oom_score_adj -1000, SIGTERM/SIGHUP/SIGINT ignored, stdio closed, logs
- * to /dev/kmsg only. @argv0 is the process's argv[0] (rewritten in place).
+ * to /dev/kmsg only; SIGUSR1 logs the counters (HTTP requests, MiB
+ * received, reads answered) when the next request comes in. @argv0 is the process's argv[0] (rewritten in place).
  */
 void stream_resident(char *argv0);
 

@@ -7,6 +7,7 @@
 #   NETINIT-STREAM-PROC pid=N cmdline=@...    a process whose argv[0] starts with '@'
 #   NETINIT-STREAM-ROOT <device> <mount point> (what /run/netinit/ro is mounted from)
 #   NETINIT-LIVE-MEM Shmem: ... MemAvailable: ...
+#   NETINIT-STREAM-STATS <the resident's counters at the live root> (SIGUSR1)
 #   NETINIT-STREAM-PAD <md5sum of /pad.bin>    (every byte read through the root)
 # Usage: sh tests/lab/liveroot-stream.sh OUT PAD_MB
 # The squashfs data is stored uncompressed (-noD): the pad is random anyway.
@@ -43,7 +44,19 @@ for c in /proc/[0-9]*/cmdline; do
 	p=${c#/proc/}
 	p=${p%/cmdline}
 	case "$a" in
-	@*) echo "NETINIT-STREAM-PROC pid=$p comm=$(cat "/proc/$p/comm") cmdline=$a" >/dev/console ;;
+	@*)
+		echo "NETINIT-STREAM-PROC pid=$p comm=$(cat "/proc/$p/comm") cmdline=$a" >/dev/console
+		kill -USR1 "$p"
+		# the backend logs at its next request: make one (no cached pages left)
+		echo 3 >/proc/sys/vm/drop_caches
+		cat /etc/hostname >/dev/null
+		i=0
+		while [ $i -lt 50 ] && ! dmesg | grep -q 'netinit-stream: .*HTTP requests,'; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		echo "NETINIT-STREAM-STATS $(dmesg | grep 'netinit-stream: .*HTTP requests,' | tail -n 1 | sed 's/.*netinit-stream: //') (after $i waits)" >/dev/console
+		;;
 	esac
 	case "$(cat "/proc/$p/comm" 2>/dev/null)" in
 	netinit*) echo "NETINIT-STREAM-PS pid=$p comm=$(cat "/proc/$p/comm") cmdline=$a" >/dev/console ;;

@@ -92,6 +92,9 @@ boot() {
 	shmem=$(grep -a -o 'NETINIT-LIVE-MEM .*Shmem: [0-9]*' "$logs/$1.log" | head -n 1 |
 		sed 's/.*Shmem: //')
 	reqs=$(grep -c "GET /${3#norange/} \|GET /$3 " "$logs/stream-http.log" || true)
+	# the backend's own count at the live root (before /pad.bin is read)
+	stats=$(grep -a -o 'NETINIT-STREAM-STATS [0-9]* HTTP requests, [0-9]* MiB' "$logs/$1.log" |
+		head -n 1 | sed 's/NETINIT-STREAM-STATS //; s/ HTTP requests,/ GETs,/')
 }
 
 # live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
@@ -125,7 +128,7 @@ live_checks() {
 
 record() {
 	tally "$1" "$3" "$(printf '%-14s %-40s' "$1" "$2")" "$secs" \
-		"live root at ${live:-?} s, MemAvailable ${avail:-?} kB, Shmem ${shmem:-?} kB, $reqs GETs"
+		"live root at ${live:-?} s (${stats:-no backend}), MemAvailable ${avail:-?} kB, Shmem ${shmem:-?} kB, $reqs GETs in all"
 }
 
 for c in $cases; do
