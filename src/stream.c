@@ -74,6 +74,7 @@
 struct mirror {
 	const char *text;		/* as configured, for messages */
 	struct url u;			/* after the start check's redirects */
+	uint32_t addr;			/* resolved once: after the handoff there is no resolv.conf */
 	int checked;			/* answered a Range request with our size */
 	int dropped;			/* changed, or ignores Range: never asked again */
 };
@@ -170,12 +171,13 @@ static int conn(struct mirror *m)
 	if (!m->u.host[0]) {
 		if (!s.next_server)
 			return -EDESTADDRREQ;
-		addr = s.next_server;
-	} else {
-		rc = dns_resolve(m->u.host, &addr, DNS_TIMEOUT_MS);
+		m->addr = s.next_server;
+	} else if (!m->addr) {
+		rc = dns_resolve(m->u.host, &m->addr, DNS_TIMEOUT_MS);
 		if (rc < 0)
 			return rc;
 	}
+	addr = m->addr;
 	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
 	snprintf(s.host, sizeof(s.host), "%s", m->u.host[0] ? m->u.host : ip);
 	rc = tcp_connect(addr, m->u.port, s.cfg->connect_timeout * 1000);
@@ -402,6 +404,8 @@ static int first_contact(struct mirror *m)
 			     "the final location", m->text, r.location);
 			return -ELOOP;
 		}
+		if (strcmp(next.host, m->u.host) != 0)
+			m->addr = 0;
 		m->u = next;
 	}
 	if (r.status == 200) {
