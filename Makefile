@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c
+PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c src/nbd_wire.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab host host-test nbd-host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream fuzz fuzz-replay netlab host host-test nbd-host-test stream-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -169,7 +169,7 @@ e2e-faults: $(BUILD)/netinit
 e2e-stream-proof:
 	@sh tests/qemu/stream-proof.sh
 
-check: deps all unit fuzz-replay host-test nbd-host-test lint e2e e2e-faults e2e-stream-proof netlab
+check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream netlab
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.
@@ -181,3 +181,19 @@ demo: deps all
 
 clean:
 	rm -rf $(BUILD)
+
+# Stream mode's backend on the host: tests/host/stream_harness.c plays the
+# kernel's nbd driver against src/stream.c (ASan/UBSan), served by
+# tests/host/streamd.py on 127.0.0.1 (tests/host/stream_test.sh).
+STREAM_SRCS := tests/host/stream_harness.c src/stream.c src/tcp.c src/dns.c src/dns_net.c src/file.c src/log.c src/clock.c $(PURE)
+
+$(BUILD)/host/stream-harness: $(STREAM_SRCS) $(HDRS) Makefile
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) -D_GNU_SOURCE $(CPPFLAGS) -o $@ $(STREAM_SRCS)
+
+stream-test: $(BUILD)/host/stream-harness
+	@sh tests/host/stream_test.sh
+
+# Stream mode end to end in QEMU (tests/qemu/stream.sh).
+e2e-stream: $(BUILD)/netinit
+	@sh tests/qemu/stream.sh

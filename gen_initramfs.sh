@@ -639,7 +639,8 @@ extract_stream() {
 # is not wireless/WWAN/USB or a virtual device, the PHYs and MDIO buses the
 # embedded MACs probe (their modaliases appear on the mdio bus, so coldplug
 # finds them), virtio transports, AF_PACKET for the DHCP client, and what the
-# standalone handoff mounts with.
+# standalone handoff mounts with; stream mode's nbd and dm-verity (dm-mod,
+# dm-bufio and the rest come from modules.dep).
 default_modules='kernel/drivers/net/ethernet/*
 kernel/drivers/net/phy/*
 kernel/drivers/net/mdio/*
@@ -650,6 +651,10 @@ kernel/drivers/net/xen-netfront.ko*
 kernel/drivers/net/net_failover.ko*
 kernel/drivers/virtio/*
 kernel/drivers/block/loop.ko*
+kernel/drivers/block/nbd.ko*
+kernel/drivers/md/dm-mod.ko*
+kernel/drivers/md/dm-verity.ko*
+kernel/drivers/md/dm-bufio.ko*
 kernel/fs/squashfs/*
 kernel/fs/overlayfs/*
 kernel/net/packet/af_packet.ko*'

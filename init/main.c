@@ -24,6 +24,7 @@
 #include "image.h"
 #include "log.h"
 #include "net.h"
+#include "stream_boot.h"
 
 #define CONF_PATH     "/etc/netinit.conf"
 #define CONF_MAX      8192
@@ -177,8 +178,17 @@ int main(int argc, char **argv, char **envp)
 				"image.squashfs to the kernel command line", cfg.dest);
 			fatal();
 		}
+		int streamed = 0;
+
 		handoff_net_snapshot();
-		if (net_up(&cfg, &next_server) < 0 || fetch_image(&cfg, next_server) < 0)
+		if (net_up(&cfg, &next_server) < 0)
+			fatal();
+		if (cfg.stream != STREAM_OFF) {
+			streamed = stream_boot(&cfg, next_server, argv[0]);
+			if (streamed < 0)
+				fatal();
+		}
+		if (!streamed && fetch_image(&cfg, next_server) < 0)
 			fatal();
 	}
 	if (image_check(cfg.dest) < 0)

@@ -25,6 +25,7 @@
 #define TIMEOUT_MAX 86400	/* a day: longer is a typo */
 #define RETRIES_MAX 100
 #define SPEED_LIMIT_MAX 1000000000	/* 1 GB/s: more is a typo */
+#define STREAM_CACHE_MAX 1024	/* MiB of stream read cache: more is a typo */
 #define MSG_VALUE_MAX 60	/* longest value quoted in an error message */
 
 /* One setting: key, optional value, where its error message goes. */
@@ -280,6 +281,28 @@ static int set_overlay_size(struct netinit_config *cfg, struct arg *a)
 	return copy_value(a, cfg->overlay_size, sizeof(cfg->overlay_size));
 }
 
+static int set_stream(struct netinit_config *cfg, struct arg *a)
+{
+	static const char *const names[] = { "off", "on", "auto", NULL };
+	unsigned i;
+
+	if (parse_choice(a, names, &i) < 0)
+		return fail(a, -EINVAL, "is not off, on or auto; pick one of them");
+	cfg->stream = (enum cmdline_stream)(STREAM_OFF + i);
+	return 0;
+}
+
+static int set_stream_cache(struct netinit_config *cfg, struct arg *a)
+{
+	uint64_t v;
+
+	if (parse_dec(a, STREAM_CACHE_MAX, &v) < 0 || v == 0)
+		return fail_n(a, -EINVAL, "is not 1..", STREAM_CACHE_MAX,
+			      "; give the stream read cache in MiB");
+	cfg->stream_cache_mib = (unsigned)v;
+	return 0;
+}
+
 static int set_onerror(struct netinit_config *cfg, struct arg *a)
 {
 	static const char *const names[] = { "shell", "reboot", "halt", NULL };
@@ -322,6 +345,29 @@ static int set_sha256(struct netinit_config *cfg, struct arg *a)
 		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
 	}
 	cfg->sha256[64] = '\0';
+	return 0;
+}
+
+/* A dm-verity root hash: 32 to 128 hex digits, an even count (sha256 to sha512). */
+static int set_verity(struct netinit_config *cfg, struct arg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->vlen && i < sizeof(cfg->verity) - 1; i++) {
+		char c = a->val[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			break;
+		cfg->verity[i] = c;
+	}
+	if (i != a->vlen || i < 32 || i > 128 || i % 2) {
+		cfg->verity[0] = '\0';
+		return fail(a, -EINVAL, "is not a root hash in hex; give the 'Root hash' "
+			    "veritysetup format printed");
+	}
+	cfg->verity[i] = '\0';
 	return 0;
 }
 
@@ -394,6 +440,12 @@ static int set_retries(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
+static int set_stream_timeout(struct netinit_config *cfg, struct arg *a)
+{
+	return set_secs(a, &cfg->stream_timeout,
+			"; give how many seconds a stalled stream read may wait");
+}
+
 #define FIELD(f) offsetof(struct netinit_config, f), sizeof(((struct netinit_config *)0)->f)
 
 static const struct cmdline_key {
@@ -420,6 +472,10 @@ static const struct cmdline_key {
 	{ "netinit.keepnet", set_keepnet, 0, 0 },
 	{ "netinit.rootinit", set_rootinit, 0, 0 },
 	{ "netinit.overlay.size", set_overlay_size, 0, 0 },
+	{ "netinit.stream", set_stream, 0, 0 },
+	{ "netinit.stream.cache", set_stream_cache, 0, 0 },
+	{ "netinit.stream.timeout", set_stream_timeout, 0, 0 },
+	{ "netinit.verity", set_verity, 0, 0 },
 	{ "docache", set_docache, 0, 0 },
 	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },
@@ -542,6 +598,8 @@ void cmdline_init(struct netinit_config *cfg)
 	cfg->idle_timeout = 20;
 	cfg->speed_limit = 1024;
 	cfg->speed_time = 30;
+	cfg->stream_cache_mib = 4;
+	cfg->stream_timeout = 300;
 }
 
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,

@@ -21,6 +21,12 @@ enum cmdline_onerror {
 	ONERROR_HALT,
 };
 
+enum cmdline_stream {
+	STREAM_OFF = 0,		/* fetch the image into RAM (the default) */
+	STREAM_ON,		/* never copy it: a network block device (/dev/nbdN) */
+	STREAM_AUTO,		/* fetch when it fits with room to spare, else stream */
+};
+
 enum cmdline_mode {
 	MODE_AUTO = 0,
 	MODE_GENKERNEL,
@@ -52,6 +58,10 @@ struct netinit_config {
 	char rootinit[CMDLINE_PATH_MAX];	/* netinit.rootinit= ("" = /sbin/init) */
 	char overlay_size[16];			/* netinit.overlay.size= tmpfs size= value */
 	int keepnet;				/* netinit.keepnet=1: NIC keeps its lease */
+	enum cmdline_stream stream;		/* netinit.stream= */
+	unsigned stream_cache_mib;		/* netinit.stream.cache= MiB (default 4) */
+	unsigned stream_timeout;		/* netinit.stream.timeout= seconds (default 300) */
+	char verity[129];			/* netinit.verity= root hash, lower-case hex, "" if absent */
 	int docache;				/* genkernel "docache" (a second copy) */
 	int live_ram;				/* dracut rd.live.ram (a second copy) */
 	int cdroot;				/* genkernel "cdroot" flag present */
@@ -62,7 +72,8 @@ struct netinit_config {
 
 /*
  * Defaults: everything empty, timeout 60, retries 3, connect_timeout 10,
- * idle_timeout 20, speed_limit 1024, speed_time 30.
+ * idle_timeout 20, speed_limit 1024, speed_time 30, stream off, stream
+ * cache 4 MiB, stream timeout 300 s.
  */
 void cmdline_init(struct netinit_config *cfg);
 

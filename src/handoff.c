@@ -202,7 +202,7 @@ static int exec_next(const char *init, char **argv, char **envp)
  * @dev. Returns the open loop device fd: the caller closes it only once
  * the filesystem is mounted, or autoclear would detach it right away.
  */
-static int loop_attach(const char *image, char *dev, size_t size)
+int handoff_loop_attach(const char *image, char *dev, size_t size)
 {
 	struct loop_config lc;
 	int ctl, nr, fd = -1, lfd = -1, rc;
@@ -259,24 +259,37 @@ static int do_mount(const char *src, const char *dst, const char *type,
 	return 0;
 }
 
-/* loop + squashfs + overlay on NEWROOT. */
+/* 1 if @path is a block device (stream mode's /dev/nbdN: no loop needed). */
+static int is_blockdev(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+/* loop (or stream mode's block device) + squashfs + overlay on NEWROOT. */
 static int standalone_mount(const struct netinit_config *cfg)
 {
-	char dev[32], opts[48];
-	int rc, lfd;
+	char dev[CMDLINE_PATH_MAX], opts[48];
+	int rc, lfd = -1;
 
-	modules_load("loop");
+	if (is_blockdev(cfg->dest))
+		snprintf(dev, sizeof(dev), "%s", cfg->dest);
+	else
+		modules_load("loop");
 	modules_load("squashfs");
 	modules_load("overlay");
-	lfd = loop_attach(cfg->dest, dev, sizeof(dev));
-	if (lfd < 0) {
+	if (!is_blockdev(cfg->dest))
+		lfd = handoff_loop_attach(cfg->dest, dev, sizeof(dev));
+	if (!is_blockdev(cfg->dest) && lfd < 0) {
 		log_err("cannot attach %s to a loop device: %s (is the loop module in the "
 			"initrd?)", cfg->dest, strerror(-lfd));
 		return lfd;
 	}
 	mkdir("/run/netinit", 0755);
 	rc = do_mount(dev, "/run/netinit/ro", "squashfs", MS_RDONLY, NULL);
-	close(lfd);
+	if (lfd >= 0)
+		close(lfd);
 	snprintf(opts, sizeof(opts), "mode=0755%s%s", cfg->overlay_size[0] ? ",size=" : "",
 		 cfg->overlay_size);
 	if (!rc)
@@ -375,6 +388,44 @@ static int standalone(const struct netinit_config *cfg, char **argv, char **envp
 	return exec_next(rootinit, init_argv, envp);
 }
 
+/*
+ * Stream mode hands a block device on: dracut's dmsquash-live takes one as
+ * root=live:/dev/nbdN (told through /etc/cmdline.d, which the kernel's own
+ * root= overrides, hence the check); genkernel's linuxrc loop-mounts a file
+ * from its cdroot and cannot.
+ */
+static int stream_next_stage(const struct netinit_config *cfg, enum cmdline_mode mode)
+{
+	char line[CMDLINE_PATH_MAX + 16];
+	int fd, n;
+
+	if (mode == MODE_GENKERNEL) {
+		log_err("stream mode hands %s to standalone or dracut only: genkernel's linuxrc "
+			"loop-mounts an image file; use netinit.mode=standalone, or "
+			"netinit.stream=off", cfg->dest);
+		return -EINVAL;
+	}
+	if (cfg->root_live[0] && strcmp(cfg->root_live, cfg->dest) != 0) {
+		log_err("the kernel command line says root=live:%s but the image streams on %s: "
+			"put root=live:%s on the kernel command line", cfg->root_live, cfg->dest,
+			cfg->dest);
+		return -EINVAL;
+	}
+	mkdir("/etc/cmdline.d", 0755);
+	n = snprintf(line, sizeof(line), "root=live:%s\n", cfg->dest);
+	fd = open("/etc/cmdline.d/90-netinit-stream.conf", O_WRONLY | O_CREAT | O_TRUNC |
+		  O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, line, (size_t)n) != n) {
+		log_err("cannot write /etc/cmdline.d/90-netinit-stream.conf: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	close(fd);
+	log_info("dracut: root=live:%s (/etc/cmdline.d/90-netinit-stream.conf)", cfg->dest);
+	return 0;
+}
+
 int handoff(const struct netinit_config *cfg, char **argv, char **envp)
 {
 	const char *init;
@@ -386,6 +437,8 @@ int handoff(const struct netinit_config *cfg, char **argv, char **envp)
 		 mode == MODE_STANDALONE ? "" : init);
 	if (mode == MODE_STANDALONE)
 		return standalone(cfg, argv, envp);
+	if (is_blockdev(cfg->dest) && stream_next_stage(cfg, mode) < 0)
+		return -EINVAL;
 	net_restore(cfg);
 	return exec_next(init, argv, envp);
 }

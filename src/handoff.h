@@ -17,6 +17,13 @@ enum cmdline_mode handoff_mode(const struct netinit_config *cfg, const char **in
 /* Notes the NICs' state before the network comes up, for netinit.keepnet=0. */
 void handoff_net_snapshot(void);
 
+/*
+ * Attaches @image read-only to a free loop device (autoclear), its path in
+ * @dev. Returns the open loop fd: close it once something else holds the
+ * device (a mount, a device-mapper table), or it detaches. -errno on failure.
+ */
+int handoff_loop_attach(const char *image, char *dev, size_t size);
+
 /* Hands off; returns only on failure (negative errno, already logged). */
 int handoff(const struct netinit_config *cfg, char **argv, char **envp);
 

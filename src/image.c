@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,10 @@ static void why(const char *path, int rc, const struct squashfs_sb *sb, uint64_t
 	}
 }
 
+#ifndef BLKGETSIZE64
+#define BLKGETSIZE64 _IOR(0x12, 114, size_t)
+#endif
+
 int image_check(const char *path)
 {
 	uint8_t buf[SQUASHFS_SB_SIZE];
@@ -53,6 +58,13 @@ int image_check(const char *path)
 		if (fd >= 0)
 			close(fd);
 		return rc;
+	}
+	/* stream mode: a block device (/dev/nbdN) whose size the kernel knows */
+	if (S_ISBLK(st.st_mode)) {
+		uint64_t bytes = 0;
+
+		ioctl(fd, BLKGETSIZE64, &bytes);
+		st.st_size = (off_t)bytes;
 	}
 	do
 		n = read(fd, buf, sizeof(buf));

@@ -64,6 +64,10 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "mode", c->mode, c->mode != MODE_AUTO);
 	add_str(out, size, "rootinit", c->rootinit);
 	add_str(out, size, "overlay_size", c->overlay_size);
+	add_num(out, size, "stream", c->stream, c->stream != STREAM_OFF);
+	add_num(out, size, "stream_cache", c->stream_cache_mib, c->stream_cache_mib != 4);
+	add_num(out, size, "stream_timeout", c->stream_timeout, c->stream_timeout != 300);
+	add_str(out, size, "verity", c->verity);
 	if (c->keepnet)
 		add(out, size, "keepnet", NULL);
 	if (c->docache)
@@ -140,6 +144,12 @@ static const struct {
 	  "rootinit=/lib/systemd/systemd overlay_size=512m keepnet" },
 	{ NULL, "netinit.keepnet netinit.keepnet=0 netinit.overlay.size=50% "
 	  "netinit.overlay.size=1048576", "overlay_size=1048576" },
+	/* stream mode */
+	{ NULL, "netinit.stream=on netinit.stream.cache=16 netinit.stream.timeout=600",
+	  "stream=1 stream_cache=16 stream_timeout=600" },
+	{ NULL, "netinit.stream=on netinit.stream=auto", "stream=2" },
+	{ NULL, "netinit.verity=" SHA_UP, "verity=" SHA_LO },
+	{ NULL, "netinit.stream=auto netinit.stream=off netinit.stream.cache=4", "" },
 	{ NULL, "cdroot docache loop=/image.squashfs", "loop=/image.squashfs docache cdroot" },
 	{ NULL, "rd.live.ram", "live_ram" },
 	{ NULL, "rd.live.ram=1 rd.live.ram=0", "" },
@@ -281,6 +291,17 @@ static const struct {
 	{ 0, "netinit.overlay.size=1T", -EINVAL, "netinit.overlay.size: \"1T\" is not a tmpfs "
 	  "size; give bytes with an optional k, m, g or % suffix (512m, 50%)" },
 	{ 0, "netinit.overlay.size=", -EINVAL, NULL },
+	{ 0, "netinit.stream=yes", -EINVAL, "netinit.stream: \"yes\" is not off, on or auto; "
+	  "pick one of them" },
+	{ 0, "netinit.stream.cache=0", -EINVAL, NULL },
+	{ 0, "netinit.stream.cache=1025", -EINVAL, NULL },
+	{ 0, "netinit.stream.cache=4m", -EINVAL, NULL },
+	{ 0, "netinit.stream.timeout=0", -EINVAL, NULL },
+	{ 0, "netinit.verity=abc", -EINVAL, "netinit.verity: \"abc\" is not a root hash in hex; "
+	  "give the 'Root hash' veritysetup format printed" },
+	{ 0, "netinit.verity=" SHA_LO "0", -EINVAL, NULL },
+	{ 0, "netinit.verity=" SHA_LO SHA_LO "00", -EINVAL, NULL },
+	{ 0, "netinit.verity=" SHA_LO "x0", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=m", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=5,nr_inodes=1", -EINVAL, NULL },
 	{ 0, "netinit.overlay.size=1234567890123", -EINVAL, NULL },

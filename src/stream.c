@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Stream mode's HTTP backend (see stream.h). The kernel's nbd driver sends
+ * NBD requests (nbd_wire.c) on an AF_UNIX socket; each READ is answered
+ * from a cache of STREAM_CHUNK-sized slots, and chunks missing from it are
+ * fetched with one HTTP/1.1 Range GET per run of missing chunks
+ * ("Range: bytes=a-b", keep-alive, If-Range with the image's validator).
+ * Requests queued back to back are coalesced into one GET; a sequential
+ * reader gets up to a quarter of the cache read ahead.
+ *
+ * Failures: a GET that fails (connect, drop, silence for idle_timeout, a
+ * 5xx or 4xx, a malformed answer) is retried on the next mirror, a round
+ * over all of them followed by a backoff of 0.25 s doubling to 5 s, for up
+ * to netinit.stream.timeout seconds from the first failure; only then is
+ * the read answered EIO. Chunks complete before a drop are kept, so a retry
+ * resumes. One line to /dev/kmsg when a read stalls, one when it recovers.
+ *
+ * The image must not change under the kernel's feet: every GET carries
+ * If-Range with the validator the start check learned (RFC 9110 13.1.5),
+ * so a server whose copy changed answers 200 (or a 206 with another
+ * ETag or total) and that mirror is dropped with "image changed on the
+ * server"; a read no remaining mirror can answer is EIO, never new bytes
+ * mixed with old ones. Reads the cache holds are still answered.
+ *
+ * Memory: the cache is allocated once by stream_open(); the read path
+ * uses only it and static buffers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "dns.h"
+#include "http.h"
+#include "log.h"
+#include "nbd_wire.h"
+#include "stream.h"
+#include "tcp.h"
+#include "url.h"
+
+#ifndef PR_SET_IO_FLUSHER
+#define PR_SET_IO_FLUSHER 57	/* Linux 5.6; klibc lacks the name */
+#endif
+#ifndef PR_SET_MM
+#define PR_SET_MM 35
+#endif
+#ifndef PR_SET_MM_ARG_START
+#define PR_SET_MM_ARG_START 8
+#define PR_SET_MM_ARG_END   9
+#endif
+#ifndef MSG_DONTWAIT
+#define MSG_DONTWAIT 0x40
+#endif
+#ifndef SHUT_RDWR
+#define SHUT_RDWR 2
+#endif
+
+#define MAX_REDIRECTS  5
+#define QUEUE_MAX      16		/* NBD requests read ahead of serving */
+#define BACKOFF_MIN_MS 250u
+#define BACKOFF_MAX_MS 5000u
+#define NO_CHUNK       UINT64_MAX
+#define MiB(x)         ((unsigned long long)(x) >> 20)
+
+struct mirror {
+	const char *text;		/* as configured, for messages */
+	struct url u;			/* after the start check's redirects */
+	uint32_t addr;			/* resolved once: after the handoff there is no resolv.conf */
+	int checked;			/* answered a Range request with our size */
+	int dropped;			/* changed, or ignores Range: never asked again */
+};
+
+struct slot {
+	uint64_t chunk;			/* NO_CHUNK when empty */
+	uint64_t stamp;			/* LRU; == tick: pinned for the request served */
+	int valid;
+};
+
+static struct {
+	const struct netinit_config *cfg;
+	uint32_t next_server;
+	struct mirror m[CMDLINE_MAX_URLS];
+	unsigned n, cur;
+	uint64_t size, nchunks;
+	char validator[HTTP_VALIDATOR_MAX];	/* "" if the server gave none */
+	int etag;				/* validator is an ETag */
+	char host[URL_HOST_MAX];		/* m[cur]'s name or address, for messages */
+	uint8_t *cache;
+	struct slot *slots;
+	unsigned nslots;
+	uint64_t tick;
+	uint64_t seq_end;			/* where the last read ended */
+	unsigned long n_http;
+	unsigned long n_reads;			/* NBD reads answered */
+	uint64_t bytes_http;			/* body bytes received */
+} s;
+
+static volatile sig_atomic_t stats_wanted;	/* SIGUSR1: log the counters */
+
+static int conn_fd = -1;		/* keep-alive connection to s.m[s.cur] */
+static int kmsg_fd = -1;		/* resident: /dev/kmsg only */
+
+static char head[8192];			/* response head and the body bytes after it */
+
+/* Before the handoff through log.c (console too); resident, /dev/kmsg only. */
+static void __attribute__((format(printf, 2, 3))) slog(int err, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	if (kmsg_fd < 0) {
+		vsnprintf(line, sizeof(line), fmt, ap);
+		if (err)
+			log_err("%s", line);
+		else
+			log_info("%s", line);
+	} else {
+		n = snprintf(line, sizeof(line), "<%d>netinit-stream: ", err ? 3 : 5);
+		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+		if (n >= (int)sizeof(line))
+			n = sizeof(line) - 1;
+		if (write(kmsg_fd, line, (size_t)n) < 0)
+			n = 0;
+	}
+	va_end(ap);
+}
+
+unsigned long stream_http_requests(void)
+{
+	return s.n_http;
+}
+
+static void drop_conn(void)
+{
+	if (conn_fd >= 0) {
+		shutdown(conn_fd, SHUT_RDWR);
+		close(conn_fd);
+	}
+	conn_fd = -1;
+}
+
+/* No shutdown(): after the fork the resident process shares the socket. */
+void stream_close(void)
+{
+	if (conn_fd >= 0)
+		close(conn_fd);
+	conn_fd = -1;
+}
+
+/* ---- HTTP: one Range GET on the keep-alive connection ---- */
+
+static int conn(struct mirror *m)
+{
+	uint32_t addr;
+	char ip[20];
+	int rc;
+
+	if (conn_fd >= 0)
+		return 0;
+	if (!m->u.host[0]) {
+		if (!s.next_server)
+			return -EDESTADDRREQ;
+		m->addr = s.next_server;
+	} else if (!m->addr) {
+		rc = dns_resolve(m->u.host, &m->addr, DNS_TIMEOUT_MS);
+		if (rc < 0)
+			return rc;
+	}
+	addr = m->addr;
+	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	snprintf(s.host, sizeof(s.host), "%s", m->u.host[0] ? m->u.host : ip);
+	rc = tcp_connect(addr, m->u.port, s.cfg->connect_timeout * 1000);
+	if (rc < 0)
+		return rc;
+	conn_fd = rc;
+	return 0;
+}
+
+/*
+ * Sends "GET bytes=@first-@last" to @m and reads the head into @r. The
+ * body bytes read with it are left at head[0..*have). Returns 0 or -errno.
+ */
+static int get_head(struct mirror *m, uint64_t first, uint64_t last, int if_range,
+		    struct http_resp *r, size_t *have)
+{
+	unsigned idle_ms = s.cfg->idle_timeout * 1000;
+	struct http_req q = { 0 };
+	char req[1536];
+	int rc, len, used, fresh = conn_fd < 0, any = 0;
+	ssize_t n;
+
+	rc = conn(m);
+	if (rc < 0)
+		return rc;
+	q.url = &m->u;
+	q.host = m->u.host[0] ? NULL : s.host;
+	q.range_first = first;
+	q.range_last = last;
+	q.range_end = 1;
+	q.keep_alive = 1;
+	q.if_range = if_range && s.validator[0] ? s.validator : NULL;
+	len = http_request_build(req, sizeof(req), &q);
+	if (len < 0)
+		return len;
+	s.n_http++;
+	rc = tcp_send_all(conn_fd, req, (size_t)len, idle_ms);
+	http_resp_init(r);
+	while (rc == 0 && !r->done) {
+		n = tcp_recv_some(conn_fd, head, sizeof(head), idle_ms);
+		if (n <= 0) {
+			rc = n < 0 ? (int)n : -ECONNRESET;
+			break;
+		}
+		any = 1;
+		used = http_resp_feed(r, head, (size_t)n);
+		if (used < 0)
+			return used;
+		*have = (size_t)n - (size_t)used;
+		memmove(head, head + used, *have);
+	}
+	/* a kept-alive connection the server closed meanwhile: once more, fresh */
+	if (rc < 0 && !fresh && !any && rc != -ETIMEDOUT) {
+		drop_conn();
+		return get_head(m, first, last, if_range, r, have);
+	}
+	return rc;
+}
+
+static int same_validator(const struct http_resp *r)
+{
+	const char *v = s.etag ? r->etag : r->last_modified;
+
+	return !s.validator[0] || !v[0] || strcmp(v, s.validator) == 0;
+}
+
+/*
+ * What the head of an answer to bytes=@first-@last means: 0 the bytes
+ * follow; -ESTALE the image changed (or the mirror serves another copy);
+ * -EOPNOTSUPP a 200 without a validator to blame (ignores Range); -EAGAIN
+ * worth another try (5xx, 4xx, a malformed range).
+ */
+static int judge(const struct http_resp *r, uint64_t first, uint64_t last)
+{
+	if (r->status == 206 && r->has_range && !r->chunked && !r->coded &&
+	    r->range_first == first && r->range_last == last &&
+	    r->content_length == (int64_t)(last - first + 1)) {
+		if (r->range_total != (int64_t)s.size || !same_validator(r))
+			return -ESTALE;
+		return 0;
+	}
+	if (r->status == 200 || r->status == 416)
+		return s.validator[0] || r->status == 416 ? -ESTALE : -EOPNOTSUPP;
+	return -EAGAIN;
+}
+
+/* The slot to fill next: an empty one, else the least recently used one not pinned. */
+static struct slot *victim(void)
+{
+	struct slot *best = NULL;
+	unsigned i;
+
+	for (i = 0; i < s.nslots; i++) {
+		struct slot *sl = &s.slots[i];
+
+		if (!sl->valid)
+			return sl;	/* empty, or left half-filled by a drop */
+		if (sl->stamp != s.tick && (!best || sl->stamp < best->stamp))
+			best = sl;
+	}
+	return best;
+}
+
+static struct slot *lookup(uint64_t chunk)
+{
+	unsigned i;
+
+	for (i = 0; i < s.nslots; i++)
+		if (s.slots[i].valid && s.slots[i].chunk == chunk)
+			return &s.slots[i];
+	return NULL;
+}
+
+static uint8_t *slot_data(const struct slot *sl)
+{
+	return s.cache + (size_t)(sl - s.slots) * STREAM_CHUNK;
+}
+
+static uint64_t chunk_len(uint64_t chunk)
+{
+	uint64_t start = chunk * STREAM_CHUNK;
+
+	return s.size - start < STREAM_CHUNK ? s.size - start : STREAM_CHUNK;
+}
+
+/*
+ * Receives the body of bytes [c0 * CHUNK, last] into cache slots, chunk
+ * by chunk; a chunk becomes valid only whole, so a drop keeps what came
+ * before it. @have bytes are in head[] already.
+ */
+static int get_body(uint64_t c0, uint64_t last, size_t have)
+{
+	unsigned idle_ms = s.cfg->idle_timeout * 1000;
+	uint64_t pos = c0 * STREAM_CHUNK;
+
+	while (pos <= last) {
+		uint64_t chunk = pos / STREAM_CHUNK, len = chunk_len(chunk), got = 0;
+		struct slot *sl = victim();
+		uint8_t *d;
+
+		if (!sl)
+			return -ENOBUFS;	/* cannot happen: runs are capped at half the cache */
+		sl->valid = 0;
+		sl->chunk = chunk;
+		sl->stamp = s.tick;
+		d = slot_data(sl);
+		while (got < len) {
+			size_t want = (size_t)(len - got);
+			ssize_t n;
+
+			if (have) {
+				n = (ssize_t)(have < want ? have : want);
+				memcpy(d + got, head, (size_t)n);
+				memmove(head, head + n, have - (size_t)n);
+				have -= (size_t)n;
+			} else {
+				n = tcp_recv_some(conn_fd, d + got, want, idle_ms);
+				if (n <= 0)
+					return n < 0 ? (int)n : -EPIPE;
+			}
+			got += (uint64_t)n;
+		}
+		s.bytes_http += got;
+		sl->valid = 1;
+		pos += len;
+	}
+	return have ? -EPROTO : 0;	/* more than Content-Length: a broken server */
+}
+
+/* One GET of chunks @c0..@c1 from @m. */
+static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
+{
+	static struct http_resp r;
+	uint64_t first = c0 * STREAM_CHUNK, last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
+	size_t have = 0;
+	int rc;
+
+	rc = get_head(m, first, last, 1, &r, &have);
+	if (rc == 0)
+		rc = judge(&r, first, last);
+	if (rc == 0) {
+		m->checked = 1;
+		rc = get_body(c0, last, have);
+	}
+	if (rc < 0 || r.conn_close)
+		drop_conn();
+	if (rc == -EAGAIN)
+		slog(1, "%s: HTTP %d to bytes=%llu-%llu", m->text, r.status,
+		     (unsigned long long)first, (unsigned long long)last);
+	return rc;
+}
+
+/* ---- the start check ---- */
+
+static void learn(const struct http_resp *r)
+{
+	s.size = (uint64_t)r->range_total;
+	s.nchunks = (s.size + STREAM_CHUNK - 1) / STREAM_CHUNK;
+	s.etag = r->etag[0] != 0;
+	snprintf(s.validator, sizeof(s.validator), "%s", s.etag ? r->etag : r->last_modified);
+}
+
+/*
+ * Asks @m for the first chunk without If-Range (nothing is known yet),
+ * following redirects. 0 with the size and validator learned and chunk 0
+ * cached; -EOPNOTSUPP for a 200; another -errno.
+ */
+static int first_contact(struct mirror *m)
+{
+	static struct http_resp r;
+	struct url next;
+	size_t have = 0;
+	int rc, hops;
+
+	for (hops = 0;; hops++) {
+		rc = get_head(m, 0, STREAM_CHUNK - 1, 0, &r, &have);
+		if (rc < 0)
+			goto err;
+		if (r.status < 300 || r.status >= 400 || !r.location[0])
+			break;
+		drop_conn();
+		if (hops == MAX_REDIRECTS || url_resolve(&m->u, r.location, &next) < 0) {
+			slog(1, "%s: too many or bad redirects (last: %s): point netinit.url at "
+			     "the final location", m->text, r.location);
+			return -ELOOP;
+		}
+		if (strcmp(next.host, m->u.host) != 0)
+			m->addr = 0;
+		m->u = next;
+	}
+	if (r.status == 200) {
+		drop_conn();
+		slog(1, "%s: the server answered a Range request with the whole file (HTTP "
+		     "200): stream mode needs a server that answers Range with 206 (nginx, "
+		     "Apache, lighttpd do; python3 -m http.server does not)", m->text);
+		return -EOPNOTSUPP;
+	}
+	if (r.status != 206 || !r.has_range || r.range_total <= 0 || r.range_first != 0 ||
+	    r.chunked || r.coded ||
+	    r.range_last != (uint64_t)(r.range_total < STREAM_CHUNK ? r.range_total - 1 :
+				       STREAM_CHUNK - 1)) {
+		drop_conn();
+		slog(1, "%s: HTTP %d (Content-Range %s) to bytes=0-%u: %s", m->text, r.status,
+		     r.has_range ? "present" : "absent", STREAM_CHUNK - 1,
+		     r.status >= 400 ? "check the URL and the server" :
+		     "not an answer stream mode can use");
+		return r.status >= 500 ? -EIO : -EPROTO;
+	}
+	learn(&r);
+	m->checked = 1;
+	s.tick++;
+	rc = get_body(0, r.range_last, have);
+	if (rc == 0 && r.conn_close)
+		drop_conn();
+	if (rc == 0)
+		return 0;
+err:
+	drop_conn();
+	slog(1, "%s: %s: check that the server is up and the address is right", m->text,
+	     rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc));
+	return rc;
+}
+
+static int cache_alloc(void)
+{
+	unsigned i, n = s.cfg->stream_cache_mib * (1024 * 1024 / STREAM_CHUNK);
+
+	if (n < STREAM_MIN_SLOTS)
+		n = STREAM_MIN_SLOTS;
+	if (s.slots && n == s.nslots)
+		return 0;
+	free(s.cache);
+	free(s.slots);
+	s.cache = malloc((size_t)n * STREAM_CHUNK);
+	s.slots = malloc(n * sizeof(*s.slots));
+	if (!s.cache || !s.slots) {
+		slog(1, "cannot allocate the %u MiB stream cache: lower netinit.stream.cache",
+		     n / (1024 * 1024 / STREAM_CHUNK));
+		return -ENOMEM;
+	}
+	s.nslots = n;
+	for (i = 0; i < n; i++) {
+		s.slots[i].chunk = NO_CHUNK;
+		s.slots[i].valid = 0;
+		s.slots[i].stamp = 0;
+	}
+	return 0;
+}
+
+static void backoff(unsigned *ms)
+{
+	clock_sleep_ms(*ms / 2 + clock_random() % *ms);
+	*ms = *ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : *ms * 2;
+}
+
+int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t *size)
+{
+	unsigned i, round, wait = 1000, refused = 0;
+	int rc = -ENOENT;
+
+	drop_conn();
+	memset(s.m, 0, sizeof(s.m));
+	s.cfg = cfg;
+	s.next_server = next_server;
+	s.size = 0;
+	s.validator[0] = '\0';
+	s.n = 0;
+	for (i = 0; i < cfg->n_urls; i++) {
+		s.m[s.n].text = cfg->urls[i];
+		if (url_parse(cfg->urls[i], &s.m[s.n].u) == 0)
+			s.n++;
+	}
+	rc = cache_alloc();
+	if (rc < 0)
+		return rc;
+	for (round = 0; round <= cfg->retries; round++) {
+		if (round) {
+			slog(0, "no mirror answered a Range request, round %u of %u", round + 1,
+			     cfg->retries + 1);
+			backoff(&wait);
+		}
+		refused = 0;
+		for (i = 0; i < s.n; i++) {
+			rc = first_contact(&s.m[i]);
+			if (rc == 0) {
+				s.cur = i;
+				*size = s.size;
+				slog(0, "streaming %s (%llu MiB) from %s: Range answered, %s%s",
+				     s.m[i].text, MiB(s.size), s.host,
+				     s.validator[0] ? (s.etag ? "ETag " : "Last-Modified ") :
+				     "no validator (a replaced image is noticed only by its size)",
+				     s.validator);
+				return 0;
+			}
+			if (rc == -EOPNOTSUPP) {
+				s.m[i].dropped = 1;
+				refused++;
+			}
+		}
+		if (refused == s.n)
+			return -EOPNOTSUPP;	/* no round will change that */
+	}
+	return rc;
+}
+
+/* ---- serving reads ---- */
+
+static unsigned live_mirrors(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < s.n; i++)
+		n += !s.m[i].dropped;
+	return n;
+}
+
+/* The first chunk in [c0, c1] the cache lacks, or NO_CHUNK; pins the ones it has. */
+static uint64_t first_missing(uint64_t c0, uint64_t c1)
+{
+	uint64_t c, miss = NO_CHUNK;
+
+	for (c = c0; c <= c1; c++) {
+		struct slot *sl = lookup(c);
+
+		if (sl)
+			sl->stamp = s.tick;
+		else if (miss == NO_CHUNK)
+			miss = c;
+	}
+	return miss;
+}
+
+/*
+ * Fetches missing chunk @c and the missing ones after it up to @span
+ * (the end of the queued reads), plus @ra more when reading sequentially,
+ * in one GET; retried as the header comment says. 0 or -EIO.
+ */
+static int fetch(uint64_t c, uint64_t span, unsigned ra)
+{
+	uint64_t t_fail = 0, end = c, max = c + s.nslots / 2 - 1, now;
+	unsigned wait = BACKOFF_MIN_MS, tried = 0, left;
+	int rc;
+
+	if (max > s.nchunks - 1)
+		max = s.nchunks - 1;	/* a run never needs more than half the cache */
+	if (span > max)
+		span = max;
+	while (end < span && !lookup(end + 1))
+		end++;
+	if (end == span)
+		while (end < span + ra && end < max && !lookup(end + 1))
+			end++;
+	for (;;) {
+		struct mirror *m = &s.m[s.cur];
+
+		if (!m->dropped) {
+			rc = get_run(m, c, end);
+			if (rc == 0) {
+				if (t_fail)
+					slog(0, "recovered: %s answered after %llu s", m->text,
+					     (unsigned long long)(clock_ms() - t_fail) / 1000);
+				return 0;
+			}
+			if (rc == -ESTALE || rc == -EOPNOTSUPP) {
+				m->dropped = 1;
+				slog(1, "%s: %s: its bytes are never mixed into the image "
+				     "being read; %u other mirror(s) left", m->text,
+				     rc == -ESTALE ? "image changed on the server" :
+				     "the server ignores Range now", live_mirrors());
+			} else if (!t_fail) {
+				slog(1, "read of %llu KiB at %llu stalled: %s: %s; retrying for up "
+				     "to %u s", (unsigned long long)(end - c + 1) * STREAM_CHUNK >> 10,
+				     (unsigned long long)c * STREAM_CHUNK, m->text,
+				     rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc),
+				     s.cfg->stream_timeout);
+			}
+			/* chunks that arrived before the drop are kept: resume after them */
+			while (c <= end && lookup(c))
+				c++;
+			if (c > end)
+				return 0;
+		}
+		if (!live_mirrors()) {
+			slog(1, "no mirror holds the image netinit started with: answering EIO");
+			return -EIO;
+		}
+		now = clock_ms();
+		if (!t_fail)
+			t_fail = now;
+		if (now - t_fail >= (uint64_t)s.cfg->stream_timeout * 1000) {
+			slog(1, "no mirror answered for %u s (netinit.stream.timeout): answering "
+			     "EIO", s.cfg->stream_timeout);
+			return -EIO;
+		}
+		s.cur = (s.cur + 1) % s.n;
+		if (++tried % s.n == 0) {
+			left = (unsigned)(s.cfg->stream_timeout * 1000 - (now - t_fail));
+			if (wait > left)
+				wait = left;
+			backoff(&wait);
+		}
+	}
+}
+
+/* Makes every chunk of [@off, @off + @len) present and pinned. */
+static int ensure(uint64_t off, uint32_t len, uint64_t span_end)
+{
+	uint64_t c0 = off / STREAM_CHUNK, c1 = (off + len - 1) / STREAM_CHUNK;
+	uint64_t span = (span_end - 1) / STREAM_CHUNK, c;
+	/* sequential: this read continues the last one, or the chunk before it
+	 * is cached (the kernel's readahead may send the next pieces first) */
+	unsigned ra = off == s.seq_end || (c0 && lookup(c0 - 1)) ? s.nslots / 4 : 0;
+	int rc;
+
+	s.tick++;
+	if (span < c1)
+		span = c1;
+	while ((c = first_missing(c0, c1)) != NO_CHUNK) {
+		rc = fetch(c, span, ra);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int send_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int reply(int sock, uint32_t err, uint64_t handle)
+{
+	uint8_t b[NBD_WIRE_REPLY_LEN];
+
+	nbd_wire_reply(b, err, handle);
+	return send_all(sock, b, sizeof(b));
+}
+
+static int serve_read(int sock, const struct nbd_wire_req *q, uint64_t span_end)
+{
+	uint64_t off = q->offset, end = q->offset + q->length;
+	int rc;
+
+	if (ensure(off, q->length, span_end) < 0)
+		return reply(sock, NBD_WIRE_EIO, q->handle);
+	s.seq_end = end;
+	s.n_reads++;
+	rc = reply(sock, 0, q->handle);
+	while (rc == 0 && off < end) {
+		struct slot *sl = lookup(off / STREAM_CHUNK);
+		uint64_t in = off % STREAM_CHUNK, n = STREAM_CHUNK - in;
+
+		if (n > end - off)
+			n = end - off;
+		rc = send_all(sock, slot_data(sl) + in, (size_t)n);
+		off += n;
+	}
+	return rc;
+}
+
+/* Requests in from the kernel: a byte buffer, parsed as they come. */
+static struct {
+	uint8_t buf[4096];
+	size_t off, len;
+	struct nbd_wire_rx rx;
+} in;
+
+/* The next request: 1, 0 if none is there yet and !@block, or -errno. */
+static int next_request(int sock, struct nbd_wire_req *q, int block)
+{
+	int done, n;
+	ssize_t got;
+
+	for (;;) {
+		while (in.off < in.len) {
+			n = nbd_wire_rx_feed(&in.rx, in.buf + in.off, in.len - in.off, q, &done);
+			if (n < 0) {
+				slog(1, "bad NBD request magic from the kernel: closing the device");
+				return n;
+			}
+			in.off += (size_t)n;
+			if (done)
+				return 1;
+		}
+		in.off = in.len = 0;
+		got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
+		if (stats_wanted) {
+			stats_wanted = 0;
+			slog(0, "%lu HTTP requests, %llu MiB received, %lu reads answered",
+			     s.n_http, MiB(s.bytes_http), s.n_reads);
+		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && !block && errno == EAGAIN)
+			return 0;
+		if (got <= 0)
+			return got < 0 ? -errno : -EPIPE;
+		in.len = (size_t)got;
+	}
+}
+
+/* A WRITE's payload follows it: read and dropped (the reply is EPERM). */
+static int skip_payload(int sock, uint32_t len)
+{
+	while (len) {
+		size_t n;
+
+		if (in.off == in.len) {
+			ssize_t got = recv(sock, in.buf, sizeof(in.buf), 0);
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return got < 0 ? -errno : -EPIPE;
+			in.off = 0;
+			in.len = (size_t)got;
+		}
+		n = in.len - in.off < len ? in.len - in.off : len;
+		in.off += n;
+		len -= (uint32_t)n;
+	}
+	return 0;
+}
+
+int stream_serve(int sock)
+{
+	static struct nbd_wire_req q[QUEUE_MAX];
+	uint32_t max_len = (s.nslots / 2 - 1) * STREAM_CHUNK;
+	unsigned n, i, j;
+	int rc;
+
+	nbd_wire_rx_init(&in.rx);
+	in.off = in.len = 0;
+	for (;;) {
+		for (n = 0; n < QUEUE_MAX; n++) {
+			rc = next_request(sock, &q[n], n == 0);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				break;
+			if (q[n].type == NBD_WIRE_WRITE && (rc = skip_payload(sock, q[n].length)) < 0)
+				return rc;
+			if (q[n].type == NBD_WIRE_DISC) {
+				n++;
+				break;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t err;
+			uint64_t span_end = q[i].offset + q[i].length;
+
+			if (q[i].type == NBD_WIRE_DISC) {
+				slog(0, "disconnected by the kernel after %lu HTTP requests",
+				     s.n_http);
+				drop_conn();
+				return 0;
+			}
+			err = nbd_wire_check(&q[i], s.size, max_len);
+			if (err || q[i].type != NBD_WIRE_READ) {
+				if (err == NBD_WIRE_EINVAL && q[i].length > max_len)
+					slog(1, "a %u KiB read is more than half the cache: raise "
+					     "netinit.stream.cache", q[i].length >> 10);
+				rc = reply(sock, err, q[i].handle);
+			} else {
+				/* the queued reads that follow this one back to back */
+				for (j = i + 1; j < n && q[j].type == NBD_WIRE_READ &&
+				     q[j].offset == span_end && q[j].offset + q[j].length <= s.size; j++)
+					span_end += q[j].length;
+				rc = serve_read(sock, &q[i], span_end);
+			}
+			if (rc < 0)
+				return rc;
+		}
+	}
+}
+
+/* ---- the resident process ---- */
+
+static char proc_name[] = "@netinit-stream";
+
+static void want_stats(int sig)
+{
+	(void)sig;
+	stats_wanted = 1;
+}
+
+void stream_resident(char *argv0)
+{
+	static const int ignore[] = { SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGUSR2 };
+	struct sigaction sa;
+	size_t i;
+	char *name;
+	int fd;
+
+	setsid();
+	if (chdir("/") < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	for (i = 0; i < sizeof(ignore) / sizeof(ignore[0]); i++)
+		sigaction(ignore[i], &sa, NULL);
+	sa.sa_handler = want_stats;	/* no SA_RESTART: the blocked recv() returns */
+	sigaction(SIGUSR1, &sa, NULL);
+	/* argv[0] "@...": rewritten in place (as long as it is), then pointed at
+	 * the whole name when the kernel lets us (CAP_SYS_RESOURCE) */
+	if (argv0 && argv0[0]) {
+		size_t len = strlen(argv0);
+
+		memcpy(argv0, proc_name, len < sizeof(proc_name) - 1 ? len : sizeof(proc_name) - 1);
+		argv0[0] = '@';
+	}
+	/* /proc/PID/cmdline reads anonymous memory only (FOLL_ANON): the heap, not .data */
+	name = malloc(sizeof(proc_name));
+	if (name) {
+		memcpy(name, proc_name, sizeof(proc_name));
+		if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, (unsigned long)name, 0, 0) == 0)
+			prctl(PR_SET_MM, PR_SET_MM_ARG_END, (unsigned long)name + sizeof(proc_name),
+			      0, 0);
+	}
+	prctl(PR_SET_NAME, (unsigned long)"netinit-stream", 0, 0, 0);
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		slog(1, "mlockall: %s: the backend may be paged out", strerror(errno));
+	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
+		slog(1, "PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
+		     "this process's own allocations", strerror(errno));
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "-1000", 5) != 5)
+		slog(1, "cannot set oom_score_adj -1000: the OOM killer may pick the root's "
+		     "backend");
+	if (fd >= 0)
+		close(fd);
+	for (fd = 0; fd < 3; fd++)
+		close(fd);
+	slog(0, "resident: pid %d, %u MiB cache, %lu HTTP requests so far", (int)getpid(),
+	     s.nslots / (1024 * 1024 / STREAM_CHUNK), s.n_http);
+}

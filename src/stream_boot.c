@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Stream mode in PID 1 (DESIGN.md step 6): decides between fetch and
+ * stream (netinit.stream=auto), runs the start check (stream_open), forks
+ * the resident backend on one end of an AF_UNIX socketpair and hands the
+ * other end to the kernel's nbd driver (nbd.c). The image then never comes
+ * into RAM: the next stage mounts /dev/nbdN.
+ *
+ * auto: the image is fetched when, once it is in RAM, at least
+ * max(256 MiB, a quarter of RAM) of free RAM would be left for the live
+ * system; else it streams. One log line says which and why.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fetch.h"
+#include "handoff.h"
+#include "log.h"
+#include "modules.h"
+#include "nbd.h"
+#include "stream.h"
+#include "stream_boot.h"
+#include "verity.h"
+
+#define MiB(x)        ((unsigned long long)(x) >> 20)
+#define AUTO_FLOOR    (256ULL << 20)
+#define NBD_WAIT_MS   5000
+#define VERITY_TREE   "/netinit-image.verity"
+#define VERITY_NAME   "netinit-root"
+
+/* auto: 1 to stream, 0 to fetch, with the one line that says why. */
+static int auto_streams(uint64_t size)
+{
+	struct sysinfo si;
+	uint64_t free_ram, total, keep;
+
+	if (sysinfo(&si) < 0)
+		return 1;
+	free_ram = (uint64_t)si.freeram * si.mem_unit;
+	total = (uint64_t)si.totalram * si.mem_unit;
+	keep = total / 4 > AUTO_FLOOR ? total / 4 : AUTO_FLOOR;
+	if (size + keep <= free_ram) {
+		log_notice("netinit.stream=auto: fetching the %llu MiB image into RAM: %llu MiB "
+			   "free leaves %llu MiB, at least max(256 MiB, a quarter of RAM) = "
+			   "%llu MiB", MiB(size), MiB(free_ram), MiB(free_ram - size), MiB(keep));
+		return 0;
+	}
+	log_notice("netinit.stream=auto: streaming the %llu MiB image: fetching it would "
+		   "leave %llu of %llu MiB free RAM, less than max(256 MiB, a quarter of RAM) "
+		   "= %llu MiB", MiB(size), free_ram > size ? MiB(free_ram - size) : 0ULL,
+		   MiB(free_ram), MiB(keep));
+	return 1;
+}
+
+/* Forks the backend and connects /dev/nbdN to it. 0, or -errno logged. */
+static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
+{
+	char dev[32];
+	int sv[2], idx, rc, status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		rc = -errno;
+		log_err("stream: socketpair: %s", strerror(errno));
+		return rc;
+	}
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		log_err("stream: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		stream_resident(argv0);
+		_exit(stream_serve(sv[1]) < 0);
+	}
+	close(sv[1]);
+	stream_close();		/* the child holds the HTTP connection now */
+	/* 512-byte blocks: the image's size need not be a multiple of 4 KiB */
+	idx = nbd_connect(&sv[0], 1, size & ~511ULL, size % 4096 ? 512 : 4096, 0, 0, NBD_CONNECT_RO);
+	close(sv[0]);
+	rc = idx < 0 ? idx : nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, sizeof(dev));
+	if (rc < 0) {
+		log_err("stream: /dev/nbd not set up (%s): see the line above", strerror(-rc));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return rc;
+	}
+	snprintf(cfg->dest, sizeof(cfg->dest), "%s", dev);
+	cfg->keepnet = 1;
+	log_notice("stream: %s is the image (%llu MiB, read-only), served by pid %d over "
+		   "HTTP; the NIC keeps its address (the root is on the network)", dev,
+		   MiB(size), (int)pid);
+	return 0;
+}
+
+/*
+ * netinit.verity=ROOTHASH: the hash tree ("veritysetup format IMAGE
+ * IMAGE.verity", about 1% of the image) is fetched from <image URL>.verity
+ * into RAM, loop-attached, and dm-verity checks every block of /dev/nbdN
+ * against it: cfg->dest becomes /dev/mapper/netinit-root.
+ */
+static int verity_stack(struct netinit_config *cfg, uint32_t next_server)
+{
+	static struct netinit_config vc;
+	char loop[32], path[CMDLINE_PATH_MAX];
+	unsigned i;
+	int rc, lfd;
+
+	vc = *cfg;
+	vc.sha256[0] = '\0';
+	vc.size = 0;
+	vc.quiet = 1;
+	snprintf(vc.dest, sizeof(vc.dest), "%s", VERITY_TREE);
+	for (i = 0; i < cfg->n_urls; i++)
+		if (snprintf(vc.urls[i], sizeof(vc.urls[i]), "%s.verity", cfg->urls[i]) >=
+		    (int)sizeof(vc.urls[i]))
+			return -ENAMETOOLONG;
+	rc = fetch_run(&vc, next_server, 0);
+	if (rc < 0) {
+		log_err("verity: no hash tree at %s.verity: make it with 'veritysetup format "
+			"IMAGE IMAGE.verity' next to the image", cfg->urls[0]);
+		return rc;
+	}
+	modules_load("loop");
+	if ((rc = modules_load("dm-mod")) < 0 || (rc = modules_load("dm-verity")) < 0)
+		return rc;
+	lfd = handoff_loop_attach(VERITY_TREE, loop, sizeof(loop));
+	if (lfd < 0) {
+		log_err("verity: cannot attach %s to a loop device: %s", VERITY_TREE,
+			strerror(-lfd));
+		return lfd;
+	}
+	rc = verity_open(VERITY_NAME, cfg->dest, loop, 0, cfg->verity, path, sizeof(path));
+	close(lfd);
+	if (rc < 0)
+		return rc;
+	log_notice("verity: %s checks every block of %s against root hash %.16s...", path,
+		   cfg->dest, cfg->verity);
+	snprintf(cfg->dest, sizeof(cfg->dest), "%s", path);
+	return 0;
+}
+
+int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
+{
+	uint64_t size = 0;
+	int rc;
+
+	if (cfg->sha256[0] && !cfg->verity[0]) {
+		if (cfg->stream == STREAM_AUTO) {
+			log_info("netinit.stream=auto: fetching: netinit.sha256 pins the whole "
+				 "image, which only a fetch can check");
+			return 0;
+		}
+		log_err("netinit.sha256 pins the whole image, which stream mode never holds: "
+			"pin its blocks with dm-verity instead (veritysetup format, "
+			"netinit.verity=ROOTHASH) or use netinit.stream=off");
+		return -EINVAL;
+	}
+	rc = stream_open(cfg, next_server, &size);
+	if (rc < 0 && cfg->stream == STREAM_AUTO) {
+		log_notice("netinit.stream=auto: fetching: no mirror can stream (%s)",
+			   strerror(-rc));
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (cfg->stream == STREAM_AUTO && cfg->verity[0])
+		log_notice("netinit.stream=auto: streaming: netinit.verity pins the blocks, "
+			   "which only stream mode checks");
+	else if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
+		stream_close();
+		return 0;
+	}
+	if (!cfg->verity[0])
+		log_info("stream: blocks are not verified (no netinit.verity pin): the image is "
+			 "trusted as the server sends it");
+	rc = modules_load("nbd");
+	if (rc < 0) {
+		log_err("stream mode needs the kernel's nbd module: add it to the initrd "
+			"(gen_initramfs.sh --modules packs it when the kernel has it) or use "
+			"netinit.stream=off");
+		return rc;
+	}
+	rc = attach(cfg, size, argv0);
+	if (rc == 0 && cfg->verity[0])
+		rc = verity_stack(cfg, next_server);
+	return rc < 0 ? rc : 1;
+}

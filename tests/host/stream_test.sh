@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Host tests of stream mode's backend: build/host/stream-harness (src/stream.c
+# under ASan/UBSan, playing the kernel's nbd side of the socketpair) against
+# tests/host/streamd.py on 127.0.0.1. Every byte read is compared with a
+# copy of the image; the server's access log counts the HTTP requests.
+# Cases: plain reads (and the read-only answers), sequential reads coalesced
+# and read ahead, the server killed and restarted mid-run, the image
+# replaced on the server, a server that ignores Range, two mirrors with the
+# first dead, a mirror dying mid-run, and a stall that outlasts
+# netinit.stream.timeout. Seconds, no QEMU.
+# Usage: stream_test.sh [BINARY]
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$top/build/host/stream-harness}
+[ -x "$bin" ] || { echo "$0: $bin missing: run make build/host/stream-harness" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/nistream-host.XXXXXX)
+pids=
+cleanup() {
+	for p in $pids $(cat "$tmp"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+# a 3 MiB + 5 bytes image: odd size, the last chunk is short
+mkdir "$tmp/srv"
+head -c 3145733 /dev/urandom >"$tmp/srv/img"
+cp "$tmp/srv/img" "$tmp/copy"
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+# serve NAME PORT: starts streamd on PORT, its pid in $tmp/NAME.pid, log in $tmp/NAME.log
+serve() {
+	python3 "$top/tests/host/streamd.py" "$tmp/srv" "$2" >"$tmp/$1.port" 2>>"$tmp/$1.log" &
+	echo $! >"$tmp/$1.pid"
+	pids="$pids $!"
+	i=0
+	until grep -q 'port' "$tmp/$1.port" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "$0: streamd did not start" >&2; exit 1; }
+		sleep 0.05
+	done
+}
+stop() {
+	kill "$(cat "$tmp/$1.pid")" 2>/dev/null || true
+	wait "$(cat "$tmp/$1.pid")" 2>/dev/null || true
+}
+portA=$(free_port)
+portB=$(free_port)
+dead=$(free_port)
+serve A "$portA"
+A="http://127.0.0.1:$portA"
+B="http://127.0.0.1:$portB"
+
+pass=0
+fail=0
+n=0
+# check NAME COND MESSAGE: one verdict
+check() {
+	if [ "$2" = 1 ]; then
+		pass=$((pass + 1))
+		printf 'pass %-24s %s\n' "$1" "$3"
+	else
+		fail=$((fail + 1))
+		printf 'FAIL %-24s %s; harness output:\n' "$1" "$3"
+		sed 's/^/    /' "$tmp/out$n"
+	fi
+}
+# harness WANT_RC URLS [TIMEOUT]: runs the commands on stdin, output in
+# $tmp/out$n (a pipeline runs it in a subshell: each case starts with next)
+next() { n=$((n + 1)); }
+harness() {
+	rc=0
+	"$bin" "$tmp/copy" "$2" "${3:-300}" >"$tmp/out$n" 2>&1 || rc=$?
+	[ "$rc" = "$1" ]
+}
+gets() { grep -c "GET /img range=bytes=.*if-range=\"" "$tmp/A.log" || true; }
+has() { grep -qF -- "$1" "$tmp/out$n" && echo 1 || echo 0; }
+
+next
+# plain reads: scattered, the short last chunk, across chunk borders;
+# writes refused (EPERM), a read past the end refused (EINVAL)
+ok=1
+harness 0 "$A/img" <<EOF || ok=0
+read 0 4096
+read 1000000 131072
+read 131000 1000
+read 3145000 733
+read 2097152 524288
+write 4096 4096
+read 3145000 734
+disc
+EOF
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 5 ] || ok=0
+[ "$(has 'write 4096 4096 eperm')" = 1 ] || ok=0
+[ "$(has 'read 3145000 734 err')" = 1 ] || ok=0
+[ "$(has 'disc: server exited 0')" = 1 ] || ok=0
+check plain "$ok" "5 reads byte-exact, write EPERM, past the end EINVAL, DISC ends it"
+
+next
+# sequential reads of the whole image, 128 KiB each: readahead makes a few
+# GETs of them; 8 pipelined 64 KiB reads are coalesced into one GET
+: >"$tmp/A.log"
+{ i=0; while [ $i -lt 24 ]; do echo "read $((i * 131072)) 131072"; i=$((i + 1)); done
+  echo "read 3145728 5"; echo disc; } | harness 0 "$A/img" || true
+g=$(gets)
+ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 25 ] && [ "$g" -le 4 ] && ok=1
+check sequential-readahead "$ok" "25 reads, $g GETs after the start check (at most 4)"
+next
+: >"$tmp/A.log"
+printf 'pipe 2162688 65536 8\ndisc\n' | harness 0 "$A/img" || true
+g=$(gets)
+ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 8 ] && [ "$g" = 1 ] && ok=1
+check pipelined-coalesced "$ok" "8 back-to-back reads, $g GET (want 1)"
+
+next
+# the server killed, restarted 3 s later on the same port: the read stalls,
+# then completes with the right bytes
+ok=1
+{ echo "read 0 4096"; sleep 1; stop A; (sleep 3; serve A "$portA") & 
+  echo "read 2097152 131072"; sleep 6; echo "read 1048576 65536"; echo disc; } |
+	harness 0 "$A/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] || ok=0
+[ "$(has 'stalled')" = 1 ] && [ "$(has 'recovered')" = 1 ] || ok=0
+check server-restart "$ok" "read stalled, recovered, bytes right"
+wait
+
+next
+# the file replaced on the server (same size, other bytes): reads of data
+# the cache holds are answered (old bytes); any other read is EIO, never
+# the new bytes
+ok=1
+{ echo "read 0 4096"; sleep 0.5
+  head -c 3145733 /dev/urandom >"$tmp/srv/img.new"; mv "$tmp/srv/img.new" "$tmp/srv/img"
+  echo "read 1048576 65536"; echo "read 0 8192"; echo disc; } | harness 0 "$A/img" || ok=0
+[ "$(has 'read 1048576 65536 eio')" = 1 ] || ok=0
+[ "$(has 'read 0 8192 ok')" = 1 ] || ok=0
+[ "$(has 'image changed on the server')" = 1 ] || ok=0
+grep -q MISMATCH "$tmp/out$n" && ok=0
+check image-replaced "$ok" "EIO for changed data, cached data still served, never mixed"
+cp "$tmp/srv/img" "$tmp/copy"
+
+next
+# a server that ignores Range is refused at the start
+ok=1
+harness 3 "$A/norange/img" </dev/null || ok=0
+[ "$(has 'answered a Range request with the whole file (HTTP 200)')" = 1 ] || ok=0
+check norange-refused "$ok" "start check refuses a 200"
+
+next
+# two mirrors, the first dead: every read comes from the second
+: >"$tmp/A.log"
+ok=1
+printf 'read 0 4096\nread 2097152 131072\nread 524288 4096\ndisc\n' |
+	harness 0 "http://127.0.0.1:$dead/img,$A/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] || ok=0
+[ "$(has "Connection refused")" = 1 ] || ok=0
+[ "$(grep -c 'GET /img' "$tmp/A.log")" -ge 3 ] || ok=0
+check first-mirror-dead "$ok" "start check and reads from the second mirror"
+
+next
+# two live mirrors on the same file, the first killed mid-run: reads go on
+# from the second, with no EIO
+serve B "$portB"
+ok=1
+{ echo "read 0 4096"; echo "read 131072 4096"; sleep 0.5; stop A
+  echo "read 2097152 131072"; echo "read 1572864 4096"; echo disc; } |
+	harness 0 "$A/img,$B/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 4 ] || ok=0
+[ "$(grep -c 'GET /img' "$tmp/B.log")" -ge 1 ] || ok=0
+check mirror-dies-midrun "$ok" "reads continue from the second mirror"
+stop B
+
+next
+# no server at all for longer than netinit.stream.timeout (3 s): EIO then
+serve A "$portA"
+ok=1
+start=$(date +%s)
+{ echo "read 0 4096"; sleep 1; stop A; echo "read 2097152 4096"; echo disc; } |
+	harness 0 "$A/img" 3 || ok=0
+secs=$(($(date +%s) - start))
+[ "$(has 'read 2097152 4096 eio')" = 1 ] || ok=0
+[ "$(has 'netinit.stream.timeout')" = 1 ] || ok=0
+[ "$secs" -ge 4 ] && [ "$secs" -le 15 ] || ok=0
+check timeout-eio "$ok" "EIO after the 3 s stream timeout (${secs}s)"
+
+echo "stream host tests: $pass passed, $fail failed"
+[ "$fail" = 0 ]

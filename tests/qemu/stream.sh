@@ -1,0 +1,201 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# End-to-end boots of stream mode (BIOS, iPXE ROM, slirp; see lib.sh), the
+# image served by tests/host/streamd.py (keep-alive, Range, ETag) on
+# 127.0.0.1 and the standalone netinit initrd:
+#   stream-on      netinit.stream=on, 512 MiB, a 64 MiB live root: the
+#                  resident '@netinit-stream' process runs in the live root,
+#                  the root is squashfs on /dev/nbd0, the image is not in RAM
+#                  (Shmem well below its size), /pad.bin reads back with the
+#                  right md5 (every byte through the stream)
+#   fetch-off      the same image fetched (netinit.stream=off): the control
+#                  for boot time and MemAvailable
+#   auto-lowmem    netinit.stream=auto, a 256 MiB live root on a 192 MiB
+#                  guest: auto streams, the live root is reached, pad md5 right
+#   fetch-lowmem   the same machine and image with stream off: refused
+#                  (does not fit), the point of stream mode
+#   verity         netinit.verity=ROOTHASH: the hash tree (veritysetup
+#                  format) fetched from <URL>.verity, dm-verity over
+#                  /dev/nbd0: the live root is on /dev/mapper/netinit-root
+#   verity-wrong   a wrong root hash: refused before the handoff
+#   norange-auto   a server that ignores Range (streamd's /norange/):
+#                  auto says so and fetches, the live root is reached
+#   no-nbd         the nbd module refused (module_blacklist=nbd): one line
+#                  naming it, then the error path
+#   dracut         the real dracut 059 initrd (dmsquash-live) takes
+#                  root=live:/dev/nbd0 from the stream: the live root is
+#                  reached, its lower layer on nbd0, the backend alive
+# STREAM_CASES picks cases (default: all). Prints a table with the seconds to
+# the live root (kernel clock at "switched root"), MemAvailable in the live
+# root and the HTTP requests for the image.
+set -eu
+
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+work="$lab/stream"
+sw="$work/www"
+mkdir -p "$sw" "$logs"
+sh "$top/tests/lab/kernel.sh"
+mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
+sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong norange-auto no-nbd dracut"
+cases=${STREAM_CASES:-$all}
+case " $cases " in
+*lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
+esac
+"$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
+	--output "$sw/netinit-standalone.igz" >/dev/null
+case " $cases " in
+*" dracut "*)
+	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
+	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
+		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
+	;;
+esac
+ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
+# the hash tree next to the image, and its root hash (a new salt each run)
+roothash=$(veritysetup format "$work/stream-64.squashfs" "$work/stream-64.squashfs.verity" |
+	sed -n 's/^Root hash:[[:space:]]*//p')
+[ -n "$roothash" ] || die "veritysetup format printed no root hash"
+chmod 0644 "$work/stream-64.squashfs.verity"
+ln -sf "$work/stream-64.squashfs.verity" "$sw/stream-64.squashfs.verity"
+for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
+
+# streamd on a free port (HTTP_PORT, as lib.sh's ipxe_boot wants), access log
+# in $logs/stream-http.log
+HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$top/tests/host/streamd.py" "$sw" "$HTTP_PORT" >"$work/port" 2>"$logs/stream-http.log" &
+HTTP_PID=$!
+trap 'http_stop' EXIT INT TERM
+i=0
+until grep -q port "$work/port" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || die "streamd did not start"
+	sleep 0.1
+done
+
+base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
+
+# boot NAME MEM IMAGE ARGS [INITRD]: one boot; sets secs, live (s to the
+# live root: netinit's switch, or the next stage's first live line), avail
+# (MemAvailable kB), shmem (kB), reqs (GETs of the image)
+boot() {
+	: >"$logs/stream-http.log"
+	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-%s.igz\nboot\n' \
+		"$base netinit.url=http://10.0.2.100/$3 $4" "${5:-standalone}")")
+	live=$(grep -a -e 'netinit: switched root' -e 'Run /sbin/init\|switching root\|Switching root' \
+		"$logs/$1.log" | head -n 1 |
+		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\).*/\1.\2/p')
+	avail=$(grep -a -o 'NETINIT-LIVE-MEM .*MemAvailable: [0-9]*' "$logs/$1.log" | head -n 1 |
+		sed 's/.*MemAvailable: //')
+	shmem=$(grep -a -o 'NETINIT-LIVE-MEM .*Shmem: [0-9]*' "$logs/$1.log" | head -n 1 |
+		sed 's/.*Shmem: //')
+	reqs=$(grep -c "GET /${3#norange/} \|GET /$3 " "$logs/stream-http.log" || true)
+	# the backend's own count at the live root (before /pad.bin is read)
+	stats=$(grep -a -o 'NETINIT-STREAM-STATS [0-9]* HTTP requests, [0-9]* MiB' "$logs/$1.log" |
+		head -n 1 | sed 's/NETINIT-STREAM-STATS //; s/ HTTP requests,/ GETs,/')
+}
+
+# live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
+live_checks() {
+	check "$1" "$marker"
+	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
+	check_not "$1" "Kernel panic"
+	check_not "$1" "Out of memory"
+	img_kb=$(($(wc -c <"$work/$2") / 1024))
+	if [ "$3" = 1 ]; then
+		check "$1" "NETINIT-STREAM-PROC pid="
+		check "$1" "cmdline=@netinit-stream"
+		case ${4:-/dev/nbd0} in
+		dracut) ;;
+		*) check "$1" "NETINIT-STREAM-ROOT ${4:-/dev/nbd0} /run/netinit/ro squashfs" ;;
+		esac
+		check_not "$1" "netinit-stream: answering EIO"
+		# the image is not in RAM: Shmem far below its size
+		if [ -z "$shmem" ] || [ "$shmem" -ge $((img_kb / 4)) ]; then
+			echo "$1: Shmem ${shmem:-?} KiB, want < $((img_kb / 4)) (image $img_kb KiB)" >&2
+			ok=0
+		fi
+	else
+		check "$1" "NETINIT-STREAM-ROOT /dev/loop0 /run/netinit/ro squashfs"
+		if [ -z "$shmem" ] || [ "$shmem" -lt "$img_kb" ]; then
+			echo "$1: Shmem ${shmem:-?} KiB, want >= the image's $img_kb KiB" >&2
+			ok=0
+		fi
+	fi
+}
+
+record() {
+	tally "$1" "$3" "$(printf '%-14s %-40s' "$1" "$2")" "$secs" \
+		"live root at ${live:-?} s (${stats:-no backend}), MemAvailable ${avail:-?} kB, Shmem ${shmem:-?} kB, $reqs GETs in all"
+}
+
+for c in $cases; do
+	ok=1
+	case $c in
+	stream-on)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on"
+		check "$c" "stream: /dev/nbd0 is the image"
+		live_checks "$c" stream-64.squashfs 1
+		record "$c" "stream on, 64 MiB image, 512 MiB" "$ok"
+		;;
+	fetch-off)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=off"
+		check_not "$c" "@netinit-stream"
+		live_checks "$c" stream-64.squashfs 0
+		record "$c" "fetch (stream off), same image and RAM" "$ok"
+		;;
+	auto-lowmem)
+		boot "$c" 192 stream-256.squashfs "netinit.stream=auto"
+		check "$c" "netinit.stream=auto: streaming the "
+		live_checks "$c" stream-256.squashfs 1
+		record "$c" "auto, 256 MiB image on 192 MiB: streams" "$ok"
+		;;
+	fetch-lowmem)
+		boot "$c" 192 stream-256.squashfs "netinit.stream=off"
+		check "$c" "boot it with at least"
+		check_refused "$c"
+		record "$c" "off, 256 MiB image on 192 MiB: refused" "$ok"
+		;;
+	verity)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash"
+		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
+		live_checks "$c" stream-64.squashfs 1 /dev/mapper/netinit-root
+		record "$c" "verity: dm-verity over /dev/nbd0" "$ok"
+		;;
+	verity-wrong)
+		# the same tree, a root hash with its first digit changed
+		bad=$(printf '%s' "$roothash" | sed 's/^0/1/; t; s/^./0/')
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$bad"
+		check "$c" "verity: the root hash does not match the hash tree"
+		check_refused "$c"
+		record "$c" "verity: a wrong root hash is refused" "$ok"
+		;;
+	norange-auto)
+		boot "$c" 512 norange/stream-64.squashfs "netinit.stream=auto"
+		check "$c" "answered a Range request with the whole file (HTTP 200)"
+		check "$c" "netinit.stream=auto: fetching: no mirror can stream"
+		live_checks "$c" stream-64.squashfs 0
+		record "$c" "auto, server ignores Range: fetches" "$ok"
+		;;
+	no-nbd)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on module_blacklist=nbd"
+		check "$c" "stream mode needs the kernel's nbd module"
+		check_refused "$c"
+		record "$c" "nbd module refused: one line" "$ok"
+		;;
+	dracut)
+		boot "$c" 512 stream-64.squashfs \
+			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
+		check "$c" "netinit: handing off: mode dracut"
+		check "$c" "dracut: root=live:/dev/nbd0"
+		live_checks "$c" stream-64.squashfs 1 dracut
+		record "$c" "dracut 059: root=live:/dev/nbd0" "$ok"
+		;;
+	*) die "unknown case $c ($all)" ;;
+	esac
+done
+printf '%s' "$table"
+echo "stream e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
