@@ -7,7 +7,8 @@
 #                  initrd, and the lab image: extraction, the pinned image,
 #                  the next stage detected, every boot file with its command
 #                  line, image.cpio and combined.igz read back, 4-byte sizes,
-#                  reproducibility, an ISO lacking /image.squashfs refused
+#                  reproducibility, an ISO lacking /image.squashfs refused;
+#                  pxelinux and GRUB unattended (--menu-timeout, --menu-default)
 #   --fetch-release  a mirror laid out like Gentoo's (clear-signed
 #                  latest-install-amd64-minimal.txt, DIGESTS with BLAKE2B and
 #                  SHA512 sections, clear-signed by a throwaway key made here
@@ -141,8 +142,17 @@ has "$tmp/gk/altcombine.ipxe" "initrd ${url}image.squashfs /image.squashfs"
 has "$tmp/gk/altcombine-efi.ipxe" "kernel ${url}gentoo initrd=netinit.igz initrd=image.cpio $args"
 has "$tmp/gk/pxelinux.cfg/default" "APPEND cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
 has "$tmp/gk/pxelinux.cfg/default" "IPAPPEND 2"
-has "$tmp/gk/grub.cfg" "linux /gentoo cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
-has "$tmp/gk/grub.cfg" "initrd /netinit.igz"
+has "$tmp/gk/boot/grub/grub.cfg" "linux /gentoo cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
+has "$tmp/gk/boot/grub/grub.cfg" "initrd /netinit.igz"
+# unattended by default (issue 16): GRUB and pxelinux boot the entry after
+# 3 s with no key pressed (tests/qemu/loaders.sh boots them that way)
+check "grub.cfg: default and timeout before the entry" \
+	sh -c "sed -n '/^set default=/,/^menuentry/p' '$tmp/gk/boot/grub/grub.cfg' | tr '\n' '|' |
+		grep -qx 'set default=netinit|set timeout=3|menuentry .* --id netinit {|'"
+check "pxelinux: DEFAULT, PROMPT 1, TIMEOUT 30 (1/10 s)" \
+	sh -c "grep -x -e 'DEFAULT netinit' -e 'PROMPT 1' -e 'TIMEOUT 30' -e 'LABEL netinit' '$tmp/gk/pxelinux.cfg/default' |
+		tr '\n' '|' | grep -qx 'DEFAULT netinit|PROMPT 1|TIMEOUT 30|LABEL netinit|'"
+check "no grub.cfg outside boot/grub" [ ! -e "$tmp/gk/grub.cfg" ]
 # image.cpio: one file, the image, at /image.squashfs
 mkdir -p "$tmp/gk/cpio"
 check "image.cpio unpacks" sh -c "cd '$tmp/gk/cpio' && cpio -i -d --quiet <../image.cpio"
@@ -155,9 +165,33 @@ check "combined.igz is netinit.igz + image.cpio" \
 mkdir -p "$tmp/gk2"
 runs_ok "--iso again" "$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" \
 	--append "console=ttyS0" --output "$tmp/gk2/netinit.igz"
-for f in netinit.igz boot.ipxe altcombine-efi.ipxe combined.igz pxelinux.cfg/default grub.cfg; do
+for f in netinit.igz boot.ipxe altcombine-efi.ipxe combined.igz pxelinux.cfg/default boot/grub/grub.cfg; do
 	check "--iso reproducible: $f" cmp -s "$tmp/gk/$f" "$tmp/gk2/$f"
 done
+
+# --menu-timeout 0: no prompt at all; pxelinux's TIMEOUT 0 would mean
+# "wait forever", so there is none. -1: wait for a key. --menu-default.
+mkdir -p "$tmp/m0" "$tmp/m1" "$tmp/bad"
+runs_ok "--menu-timeout 0" "$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" \
+	--menu-timeout 0 --output "$tmp/m0/netinit.igz"
+has "$tmp/m0/boot/grub/grub.cfg" "set timeout=0"
+has "$tmp/m0/pxelinux.cfg/default" "PROMPT 0"
+check "--menu-timeout 0: no TIMEOUT line" sh -c "! grep -q '^TIMEOUT' '$tmp/m0/pxelinux.cfg/default'"
+runs_ok "--menu-timeout -1 --menu-default mine" "$gen" --iso "$tmp/gk.iso" --netinit "$net" \
+	--boot-url "$url" --menu-timeout=-1 --menu-default mine --output "$tmp/m1/netinit.igz"
+has "$tmp/m1/boot/grub/grub.cfg" "set timeout=-1"
+has "$tmp/m1/boot/grub/grub.cfg" "set default=mine"
+has "$tmp/m1/pxelinux.cfg/default" "DEFAULT mine"
+check "--menu-timeout -1: PROMPT 1, no TIMEOUT" sh -c "grep -qx 'PROMPT 1' '$tmp/m1/pxelinux.cfg/default' &&
+	! grep -q '^TIMEOUT' '$tmp/m1/pxelinux.cfg/default'"
+for v in 1.5 x -2 1000 ''; do
+	runs_bad "--menu-timeout '$v'" "--menu-timeout $v: seconds, 0 to 999" \
+		"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --menu-timeout "$v" --output "$tmp/bad/netinit.igz"
+done
+runs_bad "--menu-default with a blank" "--menu-default a b: a label of letters" \
+	"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --menu-default "a b" --output "$tmp/bad/netinit.igz"
+runs_bad "--menu-timeout without boot files" "--menu-timeout and --menu-default set the boot files: give --boot-url too" \
+	"$gen" --base "$lab/genkernel.igz" --netinit "$net" --menu-timeout 5 --output "$tmp/bad/netinit.igz"
 
 # ---- --iso, dracut (the real dracut 059 initrd)
 mkiso dr "$lab/dracut.igz"
