@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab host host-test nbd-host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-loaders fuzz fuzz-replay netlab netlab-servers host host-test nbd-host-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -150,6 +150,19 @@ e2e: $(BUILD)/netinit
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
 netlab: $(BUILD)/netinit
 	@sh tests/netlab/lab.sh
+
+# Debian's pxelinux, lpxelinux and GRUB (BIOS core.0, EFI core.efi from
+# grub-mknetdir), unpacked into build/lab/loaders, booting the files
+# gen_initramfs.sh wrote with no key pressed (tests/qemu/loaders.sh, 4 boots,
+# ~4 min on 2 busy cores).
+e2e-loaders: $(BUILD)/netinit
+	@sh tests/qemu/loaders.sh
+
+# ISC dhcpd + atftpd (OVMF PXE -> ipxe.efi -> boot.ipxe) and Kea, unpacked
+# into build/lab/servers, run with examples/ as shipped in a namespace
+# (tests/netlab/servers.sh, 2 boots).
+netlab-servers: $(BUILD)/netinit
+	@flock /tmp/netlab.lock sh tests/netlab/servers.sh
 
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
