@@ -158,9 +158,10 @@ netlab: $(BUILD)/netinit
 e2e-loaders: $(BUILD)/netinit
 	@sh tests/qemu/loaders.sh
 
-# ISC dhcpd + atftpd (OVMF PXE -> ipxe.efi -> boot.ipxe) and Kea, unpacked
+# ISC dhcpd + atftpd (OVMF PXE -> ipxe.efi -> boot.ipxe) and Kea (iPXE ROM;
+# OVMF PXE with atftpd), unpacked
 # into build/lab/servers, run with examples/ as shipped in a namespace
-# (tests/netlab/servers.sh, 2 boots).
+# (tests/netlab/servers.sh, 3 boots, ~4 min).
 netlab-servers: $(BUILD)/netinit
 	@flock /tmp/netlab.lock sh tests/netlab/servers.sh
 

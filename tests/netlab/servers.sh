@@ -16,6 +16,8 @@
 #          which fetches the image: the whole seed chain to the live root
 #   kea    QEMU's iPXE ROM (BIOS) asks Kea (examples/kea/kea-dhcp4.conf),
 #          is put in its ipxe class and gets boot.ipxe to the live root
+#   kea-efi  as dhcpd, with Kea: OVMF's PXE in class efi-x64 gets ipxe.efi
+#          from atftpd, that iPXE (class ipxe) boot.ipxe
 # Needs root; serialize with the other namespace users:
 #   flock /tmp/netlab.lock sh tests/netlab/servers.sh
 # SERVERS_CASES picks cases. Verdict: "NETINIT-LIVE-OK pid=1" as a whole
@@ -149,17 +151,29 @@ verdict() {
 	done
 }
 
+# atftpd_run NAME: atftpd with examples/atftpd/atftpd's OPTIONS, as
+# Debian's init script runs it (plus --no-fork and the log on stdout).
+atftpd_run() {
+	# shellcheck disable=SC2016 # $OPTIONS expands in the namespace's shell
+	in_srv sh -c '. "$0" && exec "$1" --daemon --no-fork --logfile - $OPTIONS' \
+		"$ex/atftpd/atftpd" "$sv/usr/sbin/atftpd" >"$logs/servers-$1.atftpd.log" 2>&1 &
+	pids="$pids $!"
+	wait_log "$logs/servers-$1.atftpd.log" "Advanced Trivial FTP server started"
+}
+
+# served NAME FILE: atftpd sent FILE to a lab address
+served() {
+	grep -aq "Serving $2 to 10.33.0.1[0-9][0-9]" "$logs/servers-$1.atftpd.log" ||
+		{ echo "servers-$1: atftpd did not serve $2" >&2; ok=0; }
+}
+
 case_dhcpd() {
 	: >"$sl/dhcpd.leases"
 	in_ns "$sv/usr/sbin/dhcpd" -4 -f -d -cf "$ex/dhcpd/dhcpd.conf" -lf "$sl/dhcpd.leases" \
 		-pf "$sl/dhcpd.pid" "$br" >"$logs/servers-dhcpd.dhcpd.log" 2>&1 &
 	pids="$pids $!"
-	# shellcheck disable=SC2016 # $OPTIONS expands in the namespace's shell
-	in_srv sh -c '. "$0" && exec "$1" --daemon --no-fork --logfile - $OPTIONS' \
-		"$ex/atftpd/atftpd" "$sv/usr/sbin/atftpd" >"$logs/servers-dhcpd.atftpd.log" 2>&1 &
-	pids="$pids $!"
+	atftpd_run dhcpd
 	wait_log "$logs/servers-dhcpd.dhcpd.log" "Sending on"
-	wait_log "$logs/servers-dhcpd.atftpd.log" "atftpd"
 	sleep 0.5
 	qemu_run dhcpd efi
 	verdict dhcpd
@@ -167,30 +181,46 @@ case_dhcpd() {
 	# three clients, one after the other: OVMF's PXE, iPXE, netinit
 	acks=$(grep -c "DHCPACK on 10.33.0.1[0-9][0-9] to $mac" "$d" || true)
 	[ "$acks" -ge 3 ] || { echo "servers-dhcpd: $acks DHCPACKs, want >= 3 (PXE, iPXE, netinit)" >&2; ok=0; }
-	grep -aq "Serving ipxe.efi to 10.33.0.1[0-9][0-9]" "$logs/servers-dhcpd.atftpd.log" ||
-		{ echo "servers-dhcpd: atftpd did not serve ipxe.efi" >&2; ok=0; }
+	served dhcpd ipxe.efi
 	check servers-dhcpd "iPXE"
-	tally servers-dhcpd "$ok" "$(printf '%-6s %-28s' dhcpd "OVMF PXE, atftpd, iPXE, HTTP")" "$secs"
+	tally servers-dhcpd "$ok" "$(printf '%-7s %-28s' dhcpd "OVMF PXE, atftpd, iPXE, HTTP")" "$secs"
 }
 
-case_kea() {
+# kea_case NAME FIRMWARE: Kea with examples/kea/kea-dhcp4.conf; efi: OVMF's
+# own PXE is put in class efi-x64 and gets ipxe.efi from atftpd first.
+kea_case() {
+	n=$1
 	KEA_LOCKFILE_DIR=none KEA_PIDFILE_DIR="$sl" \
 		LD_LIBRARY_PATH="$sv/usr/lib/x86_64-linux-gnu" \
 		in_ns "$sv/usr/sbin/kea-dhcp4" -c "$ex/kea/kea-dhcp4.conf" \
-		>"$logs/servers-kea.kea.log" 2>&1 &
+		>"$logs/servers-$n.kea.log" 2>&1 &
 	pids="$pids $!"
-	wait_log "$logs/servers-kea.kea.log" "DHCP4_STARTED"
+	[ "$2" = bios ] || atftpd_run "$n"
+	wait_log "$logs/servers-$n.kea.log" "DHCP4_STARTED"
 	sleep 0.5
-	qemu_run kea bios
-	verdict kea
-	k=$logs/servers-kea.kea.log
-	# two clients, one after the other: the iPXE ROM, netinit
+	qemu_run "$n" "$2"
+	verdict "$n"
+	k=$logs/servers-$n.kea.log
+	# one client after the other: (OVMF's PXE,) iPXE, netinit
+	want=2
+	[ "$2" = bios ] || want=3
 	allocs=$(grep -c "DHCP4_LEASE_ALLOC \[hwtype=1 $mac\].*lease 10.33.0.1[0-9][0-9] has been allocated" "$k" || true)
-	[ "$allocs" -ge 2 ] || { echo "servers-kea: $allocs leases allocated to $mac, want >= 2 (iPXE, netinit)" >&2; ok=0; }
+	[ "$allocs" -ge "$want" ] || { echo "servers-$n: $allocs leases allocated to $mac, want >= $want" >&2; ok=0; }
 	grep -q "EVAL_RESULT Expression ipxe evaluated to 1" "$k" ||
-		{ echo "servers-kea: the client never was in class ipxe" >&2; ok=0; }
-	tally servers-kea "$ok" "$(printf '%-6s %-28s' kea "iPXE ROM, HTTP")" "$secs"
+		{ echo "servers-$n: the client never was in class ipxe" >&2; ok=0; }
+	if [ "$2" = bios ]; then
+		chain="iPXE ROM, HTTP"
+	else
+		chain="OVMF PXE, atftpd, iPXE, HTTP"
+		grep -q "EVAL_RESULT Expression efi-x64 evaluated to 1" "$k" ||
+			{ echo "servers-$n: the client never was in class efi-x64" >&2; ok=0; }
+		served "$n" ipxe.efi
+	fi
+	tally "servers-$n" "$ok" "$(printf '%-7s %-28s' "$n" "$chain")" "$secs"
 }
+
+case_kea() { kea_case kea bios; }
+case_kea_efi() { kea_case kea-efi efi; }
 
 sh "$top/tests/lab/unpack-debs.sh" servers
 sh "$top/tests/lab/kernel.sh"
@@ -208,11 +238,11 @@ cp "$lab/kernel/vmlinuz" "$sl/www/gentoo"
 cp "$lab/image.squashfs" "$sl/www/image.squashfs"
 cp "$sv/boot/ipxe.efi" "$sv/usr/lib/ipxe/undionly.kpxe" "$sl/tftp/"
 chmod -R a+rX "$sl"
-for c in ${SERVERS_CASES:-dhcpd kea}; do
+for c in ${SERVERS_CASES:-dhcpd kea kea-efi}; do
 	net_setup
-	"case_$c"
+	"case_$(echo "$c" | tr - _)"
 	cleanup
 done
-printf 'case   chain                        result time\n%s' "$table"
+printf 'case    chain                        result time\n%s' "$table"
 echo "netlab servers: $pass passed, $fail failed"
 [ "$fail" = 0 ]
