@@ -238,6 +238,9 @@ if [ "$mode" = combined ]; then
 	for o in --netinit --modules --kver --firmware; do
 		case " $seen " in *" $o "*) usage_err "combined takes no $o (build the base first)" ;; esac
 	done
+	case " $seen " in
+	*" --menu-timeout "* | *" --menu-default "*) usage_err "combined writes no boot files: no --menu-timeout or --menu-default" ;;
+	esac
 	[ -z "$urls$confs$addmods$sha256" ] || usage_err "combined takes no --url, --conf, --sha256 or --add-modules (build the base first)"
 	[ -n "$base" ] || usage_err "combined needs --base INITRD"
 	[ -n "$image" ] || usage_err "combined needs --image IMAGE"

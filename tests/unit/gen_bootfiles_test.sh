@@ -192,6 +192,8 @@ runs_bad "--menu-default with a blank" "--menu-default a b: a label of letters" 
 	"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --menu-default "a b" --output "$tmp/bad/netinit.igz"
 runs_bad "--menu-timeout without boot files" "--menu-timeout and --menu-default set the boot files: give --boot-url too" \
 	"$gen" --base "$lab/genkernel.igz" --netinit "$net" --menu-timeout 5 --output "$tmp/bad/netinit.igz"
+runs_bad "combined with --menu-default" "combined writes no boot files: no --menu-timeout or --menu-default" \
+	"$gen" combined --base "$lab/genkernel.igz" --image "$lab/image.squashfs" --menu-default x --output "$tmp/bad/c.igz"
 
 # ---- --iso, dracut (the real dracut 059 initrd)
 mkiso dr "$lab/dracut.igz"
