@@ -17,7 +17,8 @@
 #                  keyring, --insecure, a wrong hash, bad pointer, Ctrl-C
 #                  during the download (nothing left behind)
 #   the user's files next to OUT survive every failing --iso run
-#   tests/lab/kernel.sh says why when apt cannot fetch, leaves no kernel.tmp
+#   tests/lab/kernel.sh and unpack-debs.sh say why when apt cannot fetch,
+#   leave no kernel.tmp / loaders.tmp
 #   every path README.md's Layout names exists
 # The e2e boots (tests/qemu/efi.sh) use the boot files themselves.
 # Every assertion counts through ok/bad; skips are counted apart. Last line,
@@ -413,6 +414,19 @@ check "kernel.sh, apt fails: says why ($(cat "$tmp/k.err"))" \
 	grep -q '^kernel.sh: apt-get download linux-image-6.1.0-99-cloud-amd64 failed: E: Failed to fetch' "$tmp/k.err"
 check "kernel.sh, apt fails: one line" [ "$(wc -l <"$tmp/k.err")" = 1 ]
 check "kernel.sh, apt fails: no kernel.tmp left" [ ! -e "$kt/build/lab/kernel.tmp" ]
+
+# ---- tests/lab/unpack-debs.sh (the loaders, the servers) likewise
+cp "$top/tests/lab/unpack-debs.sh" "$kt/tests/lab/"
+rc=0
+PATH="$kt/fakebin:$PATH" sh "$kt/tests/lab/unpack-debs.sh" loaders >"$tmp/u.out" 2>"$tmp/u.err" || rc=$?
+check "unpack-debs.sh, apt fails: fails ($rc)" [ "$rc" != 0 ]
+check "unpack-debs.sh, apt fails: says why ($(cat "$tmp/u.err"))" \
+	grep -q '^unpack-debs.sh: apt-get download pxelinux .* failed: E: Failed to fetch' "$tmp/u.err"
+check "unpack-debs.sh, apt fails: one line" [ "$(wc -l <"$tmp/u.err")" = 1 ]
+check "unpack-debs.sh, apt fails: no loaders.tmp left" [ ! -e "$kt/build/lab/loaders.tmp" ]
+rc=0
+sh "$top/tests/lab/unpack-debs.sh" nosuch >"$tmp/u.out" 2>"$tmp/u.err" || rc=$?
+check "unpack-debs.sh nosuch: usage, status 2 ($rc)" sh -c "[ $rc = 2 ] && grep -q 'usage: unpack-debs.sh loaders|servers' '$tmp/u.err'"
 
 # ---- README.md's Layout: every path it names exists
 # shellcheck disable=SC2016 # backquotes in a pattern, not a command
