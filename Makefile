@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream fuzz fuzz-replay netlab host host-test nbd-host-test stream-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders fuzz fuzz-replay netlab netlab-servers host host-test nbd-host-test stream-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -160,6 +160,20 @@ e2e: $(BUILD)/netinit
 netlab: $(BUILD)/netinit
 	@sh tests/netlab/lab.sh
 
+# Debian's pxelinux, lpxelinux and GRUB (BIOS core.0, EFI core.efi from
+# grub-mknetdir), unpacked into build/lab/loaders, booting the files
+# gen_initramfs.sh wrote with no key pressed (tests/qemu/loaders.sh, 4 boots,
+# ~4 min on 2 busy cores).
+e2e-loaders: $(BUILD)/netinit
+	@sh tests/qemu/loaders.sh
+
+# ISC dhcpd + atftpd (OVMF PXE -> ipxe.efi -> boot.ipxe) and Kea (iPXE ROM;
+# OVMF PXE with atftpd), unpacked
+# into build/lab/servers, run with examples/ as shipped in a namespace
+# (tests/netlab/servers.sh, 3 boots, ~4 min).
+netlab-servers: $(BUILD)/netinit
+	@sh tests/netlab/servers.sh
+
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
@@ -169,7 +183,7 @@ e2e-faults: $(BUILD)/netinit
 e2e-stream-proof:
 	@sh tests/qemu/stream-proof.sh
 
-check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream netlab
+check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.

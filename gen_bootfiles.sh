@@ -17,7 +17,10 @@
 #   write_bootfiles DIR       boot.ipxe (fetch), combined.ipxe (+combined.igz),
 #                             altcombine.ipxe (iPXE appends, initrd.magic),
 #                             altcombine-efi.ipxe (+image.cpio: any iPXE, EFI
-#                             or BIOS), pxelinux.cfg/default, grub.cfg
+#                             or BIOS), pxelinux.cfg/default,
+#                             boot/grub/grub.cfg (grub-mknetdir's prefix);
+#                             both boot unattended ($menu_timeout,
+#                             $menu_default)
 # Uses gen_initramfs.sh's die, need_tool, fsize, newc_entry, $tmp, $epoch.
 
 # iso_extract ISO DIR: into DIR, a fresh directory (the caller moves the
@@ -193,7 +196,7 @@ stage_dest() {
 }
 
 # write_bootfiles DIR: uses $stage, $boot_url, $output, $kernel_name,
-# $image (may be empty), $urls, $append.
+# $image (may be empty), $urls, $append, $menu_timeout, $menu_default.
 write_bootfiles() {
 	wb_d=$1
 	wb_init=$(basename -- "$output")
@@ -244,27 +247,45 @@ write_bootfiles() {
 		echo "initrd ${boot_url}image.cpio"
 		echo "boot"
 	} >"$wb_d/altcombine-efi.ipxe"
+	# Unattended: the default entry boots after $menu_timeout s with no
+	# key pressed. pxelinux counts TIMEOUT in 1/10 s and takes 0 as "wait
+	# forever"; PROMPT 0 boots at once (Shift or Alt still gives boot:).
+	case $menu_timeout in
+	-1) wb_pxt="PROMPT 1" wb_gt=-1 ;;
+	0) wb_pxt="PROMPT 0" wb_gt=0 ;;
+	*) wb_pxt="PROMPT 1$nl""TIMEOUT $((menu_timeout * 10))" wb_gt=$menu_timeout ;;
+	esac
 	mkdir -p "$wb_d/pxelinux.cfg"
 	{
 		echo "# written by $prog: pxelinux (TFTP root = this directory) or lpxelinux"
-		echo "# (HTTP URLs) netboot of the $stage next stage in netinit's fetch mode"
-		echo "DEFAULT netinit"
+		echo "# (this directory over HTTP, paths relative to it) netboot of the"
+		echo "# $stage next stage in netinit's fetch mode; boots $menu_default unattended"
+		echo "DEFAULT $menu_default"
+		echo "$wb_pxt"
 		echo "LABEL netinit"
 		echo "  KERNEL $kernel_name"
 		echo "  INITRD $wb_init"
 		echo "  APPEND ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
 		echo "  IPAPPEND 2"
 	} | sed 's/  *$//; s/APPEND  */APPEND /' >"$wb_d/pxelinux.cfg/default"
+	# grub-mknetdir's core images (boot/grub/i386-pc/core.0,
+	# boot/grub/x86_64-efi/core.efi) have prefix (tftp)/boot/grub and read
+	# $prefix/grub.cfg.
+	mkdir -p "$wb_d/boot/grub"
 	{
-		echo "# written by $prog: GRUB netboot (grubnetx64.efi, or any GRUB with"
-		echo "# net support) of the $stage next stage in netinit's fetch mode; with"
-		echo "# TFTP from this directory, or set root=(http,SERVER) and the paths"
-		echo "menuentry 'Gentoo live, netinit ($stage)' {"
+		echo "# written by $prog: GRUB netboot of the $stage next stage in netinit's"
+		echo "# fetch mode, for grub-mknetdir --net-directory=(this directory)"
+		echo "# --subdir=boot/grub (BIOS core.0, EFI core.efi) or any GRUB with net"
+		echo "# support whose prefix is this directory's boot/grub. Paths are from the"
+		echo "# TFTP root; for HTTP, set root=(http,SERVER) and prefix the paths."
+		echo "set default=$menu_default"
+		echo "set timeout=$wb_gt"
+		echo "menuentry 'Gentoo live, netinit ($stage)' --id netinit {"
 		echo "	linux /$kernel_name ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
 		echo "	initrd /$wb_init"
 		echo "}"
-	} >"$wb_d/grub.cfg"
-	bf_list="boot.ipxe combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default grub.cfg"
+	} >"$wb_d/boot/grub/grub.cfg"
+	bf_list="boot.ipxe combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default boot/grub/grub.cfg"
 	if [ -n "$image" ]; then
 		bf_tmp=$wb_d/image.cpio.tmp
 		wrap_image "$image" "$wb_dest" >"$bf_tmp"

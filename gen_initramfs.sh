@@ -58,9 +58,15 @@ usage:
                      combined.ipxe (+ combined.igz), altcombine.ipxe (iPXE
                      appends the image, initrd.magic), altcombine-efi.ipxe
                      (+ image.cpio, for old iPXE on EFI), pxelinux.cfg/default
-                     and grub.cfg, each with the next stage's command line;
+                     and boot/grub/grub.cfg (where grub-mknetdir's images
+                     look), each with the next stage's command line;
                      default with --iso: the directory of the first --url
   --append ARGS      more kernel arguments for those boot files
+  --menu-timeout S   pxelinux and GRUB boot their default entry after S
+                     seconds with no key pressed (default 3; 0: at once,
+                     no prompt; -1: wait for a key, never unattended)
+  --menu-default ID  the entry they boot: netinit (default, the one written)
+                     or a label you add to those files yourself
   --kernel-name NAME the kernel's file name in that directory (default gentoo)
   --netinit BIN      the static netinit binary (build/netinit, from 'make')
   --modules DIR      kernel modules directory lib/modules/<ver>: NIC drivers,
@@ -119,6 +125,7 @@ standalone=0
 base="" netinit="" moddir="" kver="" addmods="" fwdir="" urls="" confs=""
 image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
 iso="" release="" boot_url="" append="" kernel_name=gentoo stage=""
+menu_timeout=3 menu_default=netinit
 keyring="" keyring_abs="" insecure=0 image_what=""
 seen=""
 
@@ -151,7 +158,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
 		--image | --dest | --output | -o | --sha256 | --iso | --fetch-release | --boot-url | \
-		--append | --kernel-name | --keyring)
+		--append | --kernel-name | --keyring | --menu-timeout | --menu-default)
 		if [ "$hasval" = 0 ]; then
 			[ $# -ge 2 ] || usage_err "$opt needs a value"
 			val=$2
@@ -184,6 +191,8 @@ while [ $# -gt 0 ]; do
 			--append) append=$val ;;
 			--kernel-name) kernel_name=$val ;;
 			--keyring) keyring=$val ;;
+			--menu-timeout) menu_timeout=$val ;;
+			--menu-default) menu_default=$val ;;
 			--output | -o) output=$val ;;
 			esac
 			;;
@@ -229,6 +238,9 @@ if [ "$mode" = combined ]; then
 	for o in --netinit --modules --kver --firmware; do
 		case " $seen " in *" $o "*) usage_err "combined takes no $o (build the base first)" ;; esac
 	done
+	case " $seen " in
+	*" --menu-timeout "* | *" --menu-default "*) usage_err "combined writes no boot files: no --menu-timeout or --menu-default" ;;
+	esac
 	[ -z "$urls$confs$addmods$sha256" ] || usage_err "combined takes no --url, --conf, --sha256 or --add-modules (build the base first)"
 	[ -n "$base" ] || usage_err "combined needs --base INITRD"
 	[ -n "$image" ] || usage_err "combined needs --image IMAGE"
@@ -249,6 +261,17 @@ else
 	esac
 	case $kernel_name in
 	'' | */* | . | ..) usage_err "--kernel-name $kernel_name: a plain file name, e.g. vmlinuz" ;;
+	esac
+	case $menu_timeout in
+	-1 | 0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;;
+	*) usage_err "--menu-timeout $menu_timeout: seconds, 0 to 999 (0: boot at once; -1: wait for a key)" ;;
+	esac
+	case $menu_default in
+	'' | *[!A-Za-z0-9._-]*) usage_err "--menu-default $menu_default: a label of letters, digits, '.', '_', '-' (default netinit)" ;;
+	esac
+	case " $seen " in
+	*" --menu-timeout "* | *" --menu-default "*)
+		[ -n "$boot_url" ] || usage_err "--menu-timeout and --menu-default set the boot files: give --boot-url too" ;;
 	esac
 	if [ -n "$boot_url" ]; then
 		# Both names go into the boot files' kernel/initrd lines.

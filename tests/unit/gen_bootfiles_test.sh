@@ -7,7 +7,8 @@
 #                  initrd, and the lab image: extraction, the pinned image,
 #                  the next stage detected, every boot file with its command
 #                  line, image.cpio and combined.igz read back, 4-byte sizes,
-#                  reproducibility, an ISO lacking /image.squashfs refused
+#                  reproducibility, an ISO lacking /image.squashfs refused;
+#                  pxelinux and GRUB unattended (--menu-timeout, --menu-default)
 #   --fetch-release  a mirror laid out like Gentoo's (clear-signed
 #                  latest-install-amd64-minimal.txt, DIGESTS with BLAKE2B and
 #                  SHA512 sections, clear-signed by a throwaway key made here
@@ -16,7 +17,8 @@
 #                  keyring, --insecure, a wrong hash, bad pointer, Ctrl-C
 #                  during the download (nothing left behind)
 #   the user's files next to OUT survive every failing --iso run
-#   tests/lab/kernel.sh says why when apt cannot fetch, leaves no kernel.tmp
+#   tests/lab/kernel.sh and unpack-debs.sh say why when apt cannot fetch,
+#   leave no kernel.tmp / loaders.tmp
 #   every path README.md's Layout names exists
 # The e2e boots (tests/qemu/efi.sh) use the boot files themselves.
 # Every assertion counts through ok/bad; skips are counted apart. Last line,
@@ -141,8 +143,17 @@ has "$tmp/gk/altcombine.ipxe" "initrd ${url}image.squashfs /image.squashfs"
 has "$tmp/gk/altcombine-efi.ipxe" "kernel ${url}gentoo initrd=netinit.igz initrd=image.cpio $args"
 has "$tmp/gk/pxelinux.cfg/default" "APPEND cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
 has "$tmp/gk/pxelinux.cfg/default" "IPAPPEND 2"
-has "$tmp/gk/grub.cfg" "linux /gentoo cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
-has "$tmp/gk/grub.cfg" "initrd /netinit.igz"
+has "$tmp/gk/boot/grub/grub.cfg" "linux /gentoo cdroot looptype=squashfs loop=/image.squashfs netinit.url=${url}image.squashfs console=ttyS0"
+has "$tmp/gk/boot/grub/grub.cfg" "initrd /netinit.igz"
+# unattended by default (issue 16): GRUB and pxelinux boot the entry after
+# 3 s with no key pressed (tests/qemu/loaders.sh boots them that way)
+check "grub.cfg: default and timeout before the entry" \
+	sh -c "sed -n '/^set default=/,/^menuentry/p' '$tmp/gk/boot/grub/grub.cfg' | tr '\n' '|' |
+		grep -qx 'set default=netinit|set timeout=3|menuentry .* --id netinit {|'"
+check "pxelinux: DEFAULT, PROMPT 1, TIMEOUT 30 (1/10 s)" \
+	sh -c "grep -x -e 'DEFAULT netinit' -e 'PROMPT 1' -e 'TIMEOUT 30' -e 'LABEL netinit' '$tmp/gk/pxelinux.cfg/default' |
+		tr '\n' '|' | grep -qx 'DEFAULT netinit|PROMPT 1|TIMEOUT 30|LABEL netinit|'"
+check "no grub.cfg outside boot/grub" [ ! -e "$tmp/gk/grub.cfg" ]
 # image.cpio: one file, the image, at /image.squashfs
 mkdir -p "$tmp/gk/cpio"
 check "image.cpio unpacks" sh -c "cd '$tmp/gk/cpio' && cpio -i -d --quiet <../image.cpio"
@@ -155,9 +166,35 @@ check "combined.igz is netinit.igz + image.cpio" \
 mkdir -p "$tmp/gk2"
 runs_ok "--iso again" "$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" \
 	--append "console=ttyS0" --output "$tmp/gk2/netinit.igz"
-for f in netinit.igz boot.ipxe altcombine-efi.ipxe combined.igz pxelinux.cfg/default grub.cfg; do
+for f in netinit.igz boot.ipxe altcombine-efi.ipxe combined.igz pxelinux.cfg/default boot/grub/grub.cfg; do
 	check "--iso reproducible: $f" cmp -s "$tmp/gk/$f" "$tmp/gk2/$f"
 done
+
+# --menu-timeout 0: no prompt at all; pxelinux's TIMEOUT 0 would mean
+# "wait forever", so there is none. -1: wait for a key. --menu-default.
+mkdir -p "$tmp/m0" "$tmp/m1" "$tmp/bad"
+runs_ok "--menu-timeout 0" "$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" \
+	--menu-timeout 0 --output "$tmp/m0/netinit.igz"
+has "$tmp/m0/boot/grub/grub.cfg" "set timeout=0"
+has "$tmp/m0/pxelinux.cfg/default" "PROMPT 0"
+check "--menu-timeout 0: no TIMEOUT line" sh -c "! grep -q '^TIMEOUT' '$tmp/m0/pxelinux.cfg/default'"
+runs_ok "--menu-timeout -1 --menu-default mine" "$gen" --iso "$tmp/gk.iso" --netinit "$net" \
+	--boot-url "$url" --menu-timeout=-1 --menu-default mine --output "$tmp/m1/netinit.igz"
+has "$tmp/m1/boot/grub/grub.cfg" "set timeout=-1"
+has "$tmp/m1/boot/grub/grub.cfg" "set default=mine"
+has "$tmp/m1/pxelinux.cfg/default" "DEFAULT mine"
+check "--menu-timeout -1: PROMPT 1, no TIMEOUT" sh -c "grep -qx 'PROMPT 1' '$tmp/m1/pxelinux.cfg/default' &&
+	! grep -q '^TIMEOUT' '$tmp/m1/pxelinux.cfg/default'"
+for v in 1.5 x -2 1000 ''; do
+	runs_bad "--menu-timeout '$v'" "--menu-timeout $v: seconds, 0 to 999" \
+		"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --menu-timeout "$v" --output "$tmp/bad/netinit.igz"
+done
+runs_bad "--menu-default with a blank" "--menu-default a b: a label of letters" \
+	"$gen" --iso "$tmp/gk.iso" --netinit "$net" --boot-url "$url" --menu-default "a b" --output "$tmp/bad/netinit.igz"
+runs_bad "--menu-timeout without boot files" "--menu-timeout and --menu-default set the boot files: give --boot-url too" \
+	"$gen" --base "$lab/genkernel.igz" --netinit "$net" --menu-timeout 5 --output "$tmp/bad/netinit.igz"
+runs_bad "combined with --menu-default" "combined writes no boot files: no --menu-timeout or --menu-default" \
+	"$gen" combined --base "$lab/genkernel.igz" --image "$lab/image.squashfs" --menu-default x --output "$tmp/bad/c.igz"
 
 # ---- --iso, dracut (the real dracut 059 initrd)
 mkiso dr "$lab/dracut.igz"
@@ -377,6 +414,19 @@ check "kernel.sh, apt fails: says why ($(cat "$tmp/k.err"))" \
 	grep -q '^kernel.sh: apt-get download linux-image-6.1.0-99-cloud-amd64 failed: E: Failed to fetch' "$tmp/k.err"
 check "kernel.sh, apt fails: one line" [ "$(wc -l <"$tmp/k.err")" = 1 ]
 check "kernel.sh, apt fails: no kernel.tmp left" [ ! -e "$kt/build/lab/kernel.tmp" ]
+
+# ---- tests/lab/unpack-debs.sh (the loaders, the servers) likewise
+cp "$top/tests/lab/unpack-debs.sh" "$kt/tests/lab/"
+rc=0
+PATH="$kt/fakebin:$PATH" sh "$kt/tests/lab/unpack-debs.sh" loaders >"$tmp/u.out" 2>"$tmp/u.err" || rc=$?
+check "unpack-debs.sh, apt fails: fails ($rc)" [ "$rc" != 0 ]
+check "unpack-debs.sh, apt fails: says why ($(cat "$tmp/u.err"))" \
+	grep -q '^unpack-debs.sh: apt-get download pxelinux .* failed: E: Failed to fetch' "$tmp/u.err"
+check "unpack-debs.sh, apt fails: one line" [ "$(wc -l <"$tmp/u.err")" = 1 ]
+check "unpack-debs.sh, apt fails: no loaders.tmp left" [ ! -e "$kt/build/lab/loaders.tmp" ]
+rc=0
+sh "$top/tests/lab/unpack-debs.sh" nosuch >"$tmp/u.out" 2>"$tmp/u.err" || rc=$?
+check "unpack-debs.sh nosuch: usage, status 2 ($rc)" sh -c "[ $rc = 2 ] && grep -q 'usage: unpack-debs.sh loaders|servers' '$tmp/u.err'"
 
 # ---- README.md's Layout: every path it names exists
 # shellcheck disable=SC2016 # backquotes in a pattern, not a command
