@@ -565,7 +565,7 @@ if base_case bf/netinit gk.igz --image image.sqfs --boot-url http://10.0.0.1/d/;
 	u=http://10.0.0.1/d/image.sqfs
 	has bf/boot.ipxe " netinit.url=$u\$" "boot.ipxe fetches --image's name"
 	has bf/pxelinux.cfg/default " netinit.url=$u\$" "pxelinux.cfg fetches --image's name"
-	has bf/grub.cfg " netinit.url=$u\$" "grub.cfg fetches --image's name"
+	has bf/boot/grub/grub.cfg " netinit.url=$u\$" "grub.cfg fetches --image's name"
 	has bf/altcombine.ipxe "^initrd $u /image.squashfs\$" "altcombine.ipxe appends --image's name"
 	hasnt bf/boot.ipxe 'image\.squashfs$' "boot.ipxe: no hard-coded image.squashfs"
 fi
