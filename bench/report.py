@@ -225,6 +225,7 @@ w("")
 tools = [("memcpy", "memcpy, one core (ceiling)"), ("server", "nginx -> bench/sink.py (ceiling)"),
          ("dd", "dd tmpfs -> tmpfs"), ("netinit-fetch", "build/host/netinit-fetch"),
          ("netinit-fetch-sha256", "build/host/netinit-fetch --sha256"),
+         ("netinit-fetch-sha256-portable", "netinit-fetch --sha256, portable SHA-256 (before SHA-NI)"),
          ("curl", "curl"), ("curl-sha256sum", "curl \\| tee \\| sha256sum"), ("wget", "wget")]
 hv = {}
 for t, _ in tools:
@@ -256,6 +257,9 @@ if "netinit-fetch" in hv and "netinit-fetch-sha256" in hv:
     pr = hv["netinit-fetch-sha256"][1] / hv["netinit-fetch"][1]
     w("Pinned / unpinned netinit-fetch: **%.2f** (%.0f vs %.0f MiB/s)." % (
         pr, hv["netinit-fetch-sha256"][1], hv["netinit-fetch"][1]))
+    if "netinit-fetch-sha256-portable" in hv:
+        w("With the portable SHA-256 rounds instead (the code before SHA-NI): %.0f MiB/s, %.2f of unpinned." % (
+            hv["netinit-fetch-sha256-portable"][1], hv["netinit-fetch-sha256-portable"][1] / hv["netinit-fetch"][1]))
     w("")
 w("")
 env = [r["note"] for r in rows if r["section"] == "host" and r["metric"] == "versions"]

@@ -339,6 +339,10 @@ host_run() {
 	netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
 	netinit-fetch-sha256)
 		set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" ;;
+	netinit-fetch-sha256-portable)
+		# the same with the portable SHA-256 rounds: the code before SHA-NI
+		set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" \
+			--portable-sha256 ;;
 	curl-sha256sum)
 		# the peer way of checking while receiving: curl | tee FILE | sha256sum
 		# shellcheck disable=SC2016 # expanded by the inner sh
@@ -376,7 +380,7 @@ host_section() {
 	cc -O2 -o "$bdir/memcpy" "$top/bench/memcpy.c" || die "host: cannot build bench/memcpy.c"
 	tools="server dd curl curl-sha256sum wget"
 	if [ -x "$nf" ]; then
-		tools="$tools netinit-fetch netinit-fetch-sha256"
+		tools="$tools netinit-fetch netinit-fetch-sha256 netinit-fetch-sha256-portable"
 	else
 		row host netinit-fetch 0 missing "" "build/host/netinit-fetch not built (no make target on this tree)"
 		say "host: build/host/netinit-fetch not available, row skipped"

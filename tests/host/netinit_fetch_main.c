@@ -8,7 +8,9 @@
  *   netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]
  *                 [--timeout S] [--connect-timeout S] [--idle-timeout S]
  *                 [--speed-limit BYTES_PER_S] [--speed-time S]
- *                 [--squashfs] [--quiet] [--debug]
+ *                 [--squashfs] [--quiet] [--debug] [--portable-sha256]
+ * --portable-sha256 hashes with the portable rounds even on a CPU with the
+ * SHA extensions (the benchmark's "before" row).
  *
  * Exit status: 0 fetched (and verified when --sha256 is given), 1 the
  * fetch failed (the reason is on stderr), 2 bad usage.
@@ -20,11 +22,13 @@
 #include "cmdline.h"
 #include "fetch.h"
 #include "log.h"
+#include "sha256.h"
 
 static const char usage[] =
 	"usage: netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]\n"
 	"       [--timeout S] [--connect-timeout S] [--idle-timeout S]\n"
 	"       [--speed-limit BYTES_PER_S] [--speed-time S] [--squashfs] [--quiet] [--debug]\n"
+	"       [--portable-sha256]\n"
 	"  URLs are mirrors tried in order (http:// only, IPv4 literals); FILE gets the\n"
 	"  image only when complete (FILE.part meanwhile). --timeout sets both timeouts;\n"
 	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n"
@@ -106,6 +110,8 @@ int main(int argc, char **argv)
 			cfg.quiet = 1;
 		} else if (!strcmp(a, "--debug")) {
 			debug = 1;
+		} else if (!strcmp(a, "--portable-sha256")) {
+			sha256_select(0);
 		} else if (a[0] == '-') {
 			fprintf(stderr, "netinit-fetch: unknown option %s\n%s", a, usage);
 			return 2;
