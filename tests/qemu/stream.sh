@@ -99,7 +99,7 @@ boot() {
 
 # live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
 live_checks() {
-	check "$1" "$marker"
+	check_live "$1"
 	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
 	check_not "$1" "Kernel panic"
 	check_not "$1" "Out of memory"
