@@ -99,6 +99,11 @@ $(BUILD)/host/test_dns: tests/unit/test_dns.c src/dns.c tests/unit/fake_dns_net.
 	@mkdir -p $(BUILD)/host
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $(filter %.c,$^)
 
+# file.c is not pure either: its test reads temporary files.
+$(BUILD)/host/test_file: tests/unit/test_file.c tests/unit/check.h src/file.c $(HDRS)
+	@mkdir -p $(BUILD)/host
+	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< src/file.c
+
 # tcp.c is not pure: its test plays send() from a script (-Wl,--wrap=send).
 $(BUILD)/host/test_tcp: tests/unit/test_tcp.c tests/unit/check.h src/tcp.c $(HDRS)
 	@mkdir -p $(BUILD)/host

@@ -33,15 +33,13 @@ static union {
 /* /dev/mapper/control, made from the misc device's number if devtmpfs lacks it. */
 static int control_open(void)
 {
-	char dev[32];
 	unsigned maj, min;
 	int fd;
 
 	fd = open(DM_CONTROL, O_RDWR | O_CLOEXEC);
 	if (fd >= 0 || errno != ENOENT)
 		return fd < 0 ? -errno : fd;
-	if (file_read("/sys/class/misc/device-mapper/dev", dev, sizeof(dev)) < 0 ||
-	    sscanf(dev, "%u:%u", &maj, &min) != 2)
+	if (file_read_devnum("/sys/class/misc/device-mapper/dev", &maj, &min) < 0)
 		return -ENOENT;
 	mkdir("/dev/mapper", 0755);
 	if (mknod(DM_CONTROL, S_IFCHR | 0600, makedev(maj, min)) < 0 && errno != EEXIST)

@@ -15,4 +15,11 @@
  */
 int file_read(const char *path, char *buf, size_t size);
 
+/*
+ * Reads a sysfs "dev" attribute ("MAJ:MIN\n") at @path into a device
+ * number for mknod(). Returns 0, -errno when it cannot be read, or
+ * -EBADMSG when it does not hold two decimal numbers.
+ */
+int file_read_devnum(const char *path, unsigned *maj, unsigned *min);
+
 #endif

@@ -336,11 +336,11 @@ err:
 /* Creates /dev/nbd<index> from the "MAJ:MIN" in sysfs when devtmpfs has none. */
 static int make_node(const char *path, int index)
 {
-	char sys[48], dev[32];
+	char sys[48];
 	unsigned maj, min;
 
 	snprintf(sys, sizeof(sys), "/sys/block/nbd%d/dev", index);
-	if (file_read(sys, dev, sizeof(dev)) < 0 || sscanf(dev, "%u:%u", &maj, &min) != 2)
+	if (file_read_devnum(sys, &maj, &min) < 0)
 		return -ENODEV;
 	if (mknod(path, S_IFBLK | 0600, makedev(maj, min)) < 0 && errno != EEXIST)
 		return -errno;
