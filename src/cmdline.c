@@ -168,6 +168,9 @@ static int set_url_list(struct netinit_config *cfg, struct arg *a)
 		if (rc == -EPROTONOSUPPORT)
 			return fail(&one, -EINVAL, "is not http://; netinit fetches plain "
 				    "http only, give an http:// mirror");
+		if (rc == -EADDRNOTAVAIL)
+			return fail(&one, -EINVAL, "has an IPv6 zone id (%25...), which netinit "
+				    "does not support; give a global address or a name");
 		if (rc < 0)
 			return fail(&one, rc == -ENAMETOOLONG ? rc : -EINVAL,
 				    "is not an http://HOST[:PORT]/PATH URL; fix it");
