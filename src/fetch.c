@@ -434,18 +434,13 @@ static int fetch_body(struct fetch *f, size_t have)
 
 /*
  * The addresses of @u's host, IPv6 first (dns_resolve_all()), into @a;
- * the DHCP next-server for an empty host. A count or -errno, logged.
+ * the DHCP next-server (known) for an empty host. A count or -errno, logged.
  */
 static int resolve(const struct fetch *f, const struct url *u, struct net_addr *a, unsigned max)
 {
 	int rc;
 
-	if (!u->host[0]) {
-		if (!f->next_server) {
-			log_err("http:///path needs a DHCP next-server, and the lease has none: "
-				"put the server's address in netinit.url");
-			return -EDESTADDRREQ;
-		}
+	if (!u->host[0]) {	/* request() made sure there is one */
 		memset(a, 0, sizeof(*a));
 		a->family = NET_AF4;
 		memcpy(a->a, &f->next_server, 4);
@@ -525,9 +520,12 @@ static int request(struct fetch *f, const struct url *u, const char *url_text,
 	char req[1536], ip[NET_ADDR_TEXT], first[NET_ADDR_TEXT];
 	int rc, len, n;
 
-	ip[0] = '\0';
-	if (!u->host[0] && f->next_server)
-		inet_ntop(AF_INET, &f->next_server, ip, sizeof(ip));
+	if (!u->host[0] && !f->next_server) {
+		log_err("http:///path needs a DHCP next-server, and the lease has none: "
+			"put the server's address in netinit.url");
+		return -EDESTADDRREQ;
+	}
+	inet_ntop(AF_INET, &f->next_server, ip, sizeof(ip));	/* used for http:///path only */
 	if (f->cfg->proxy[0]) {
 		if (url_parse(f->cfg->proxy, &proxy) < 0 || !proxy.host[0]) {
 			log_err("netinit.proxy=%s: not an http://HOST[:PORT] proxy: fix it",
