@@ -157,16 +157,19 @@ static int peer_family(int fd)
 
 static void test_happy_eyeballs(void)
 {
-	const uint16_t port = (uint16_t)(20000 + getpid() % 20000);
 	struct net_addr both[2] = { na("::1"), na("127.0.0.1") };
+	struct sockaddr_in bound;
+	socklen_t blen = sizeof(bound);
 	int good, silent, fill[4], fd, i;
+	uint16_t port;
 	uint64_t t;
 
-	good = listener("127.0.0.1", port, 8);
-	if (good < 0) {
+	good = listener("127.0.0.1", 0, 8);	/* a free port, then the same on ::1 */
+	if (good < 0 || getsockname(good, (struct sockaddr *)&bound, &blen) < 0) {
 		check_fail++;
 		return;
 	}
+	port = ntohs(bound.sin_port);
 	/* ::1 refuses (nobody listens there on @port): IPv4 at once */
 	t = clock_ms();
 	fd = tcp_connect_he(both, 2, port, 5000);
