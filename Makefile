@@ -105,9 +105,9 @@ $(BUILD)/host/test_file: tests/unit/test_file.c tests/unit/check.h src/file.c $(
 	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< src/file.c
 
 # tcp.c is not pure: its test plays send() from a script (-Wl,--wrap=send).
-$(BUILD)/host/test_tcp: tests/unit/test_tcp.c tests/unit/check.h src/tcp.c $(HDRS)
+$(BUILD)/host/test_tcp: tests/unit/test_tcp.c tests/unit/check.h src/tcp.c src/clock.c $(HDRS)
 	@mkdir -p $(BUILD)/host
-	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< src/tcp.c -Wl,--wrap=send
+	$(HOSTCC) $(HOST_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< src/tcp.c src/clock.c -Wl,--wrap=send
 
 unit: $(UNIT_BINS) $(BUILD)/netinit
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; (cd tests && ../$$t) || fail=1; done; \

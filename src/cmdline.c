@@ -169,6 +169,9 @@ static int set_url_list(struct netinit_config *cfg, struct arg *a)
 		if (rc == -EPROTONOSUPPORT)
 			return fail(&one, -EINVAL, "is not http://; netinit fetches plain "
 				    "http only, give an http:// mirror");
+		if (rc == -EADDRNOTAVAIL)
+			return fail(&one, -EINVAL, "has an IPv6 zone id (%25...), which netinit "
+				    "does not support; give a global address or a name");
 		if (rc < 0)
 			return fail(&one, rc == -ENAMETOOLONG ? rc : -EINVAL,
 				    "is not an http://HOST[:PORT]/PATH URL; fix it");
@@ -176,6 +179,40 @@ static int set_url_list(struct netinit_config *cfg, struct arg *a)
 		if (p == end)
 			return 0;
 	}
+}
+
+/*
+ * An HTTP proxy for the downloads: "http://HOST[:PORT][/]" or "HOST[:PORT]"
+ * (http:// assumed; HOST a name, an IPv4 or a [v6] literal). Empty: none.
+ */
+static int set_proxy(struct netinit_config *cfg, struct arg *a)
+{
+	static const char http[] = "http://";
+	size_t skip = 0, i;
+	struct url u;
+	int rc;
+
+	for (i = 0; i + 2 < a->vlen && memcmp(a->val + i, "://", 3); i++)
+		;
+	if (i + 2 >= a->vlen) {
+		memcpy(cfg->proxy, http, sizeof(http) - 1);
+		skip = sizeof(http) - 1;
+	}
+	if (a->vlen == 0) {
+		cfg->proxy[0] = '\0';
+		return 0;
+	}
+	rc = copy_value(a, cfg->proxy + skip, sizeof(cfg->proxy) - skip);
+	if (rc == 0)
+		rc = url_parse(cfg->proxy, &u);
+	if (rc == 0 && (!u.host[0] || strcmp(u.path, "/")))
+		rc = -EINVAL;
+	if (rc < 0) {
+		cfg->proxy[0] = '\0';
+		return fail(a, rc == -ENAMETOOLONG ? rc : -EINVAL, "is not an http://HOST[:PORT] "
+			    "proxy (no user:password@, no path, no https://); fix it");
+	}
+	return 0;
 }
 
 /* Only the kernel's root= decides whether its rootfs is ramfs. */
@@ -455,6 +492,8 @@ static const struct cmdline_key {
 } cmdline_keys[] = {
 	{ "netinit.url", set_url_list, 0, 0 },
 	{ "fetch", set_url_list, 0, 0 },
+	{ "netinit.proxy", set_proxy, 0, 0 },
+	{ "proxy", set_proxy, 0, 0 },
 	{ "netinit.sha256", set_sha256, 0, 0 },
 	{ "netinit.size", set_size, 0, 0 },
 	{ "netinit.dest", NULL, FIELD(dest_override) },

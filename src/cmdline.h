@@ -68,6 +68,7 @@ struct netinit_config {
 	int has_root;				/* any root= present (rootfs is ramfs, not tmpfs) */
 	int debug;				/* netinit.debug */
 	int quiet;				/* quiet */
+	char proxy[CMDLINE_URL_MAX];		/* netinit.proxy= / proxy=: http://HOST[:PORT], "" if none */
 };
 
 /*

@@ -2,6 +2,7 @@
 /* The UDP socket under the DNS resolver (see dns_net.h). */
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/in6.h>	/* sockaddr_in6 for klibc; glibc has it from netinet/in.h */
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,18 +11,28 @@
 #include "dns_net.h"
 #include "dns_pkt.h"
 
-int dns_net_open(uint32_t server_be)
+int dns_net_open(const struct net_addr *server)
 {
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa;
+	int v6 = server->family == NET_AF6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
 
 	if (fd < 0)
 		return -errno;
 	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(DNS_PORT);
-	sa.sin_addr.s_addr = server_be;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (v6) {
+		sa.v6.sin6_family = AF_INET6;
+		sa.v6.sin6_port = htons(DNS_PORT);
+		memcpy(&sa.v6.sin6_addr, server->a, 16);
+	} else {
+		sa.v4.sin_family = AF_INET;
+		sa.v4.sin_port = htons(DNS_PORT);
+		memcpy(&sa.v4.sin_addr, server->a, 4);
+	}
+	if (connect(fd, (struct sockaddr *)&sa, v6 ? sizeof(sa.v6) : sizeof(sa.v4)) < 0) {
 		rc = -errno;
 		close(fd);
 		return rc;

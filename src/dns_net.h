@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The DNS resolver's I/O seam: a UDP socket connected to one server, and
+ * The DNS resolver's I/O seam: a UDP socket (IPv4 or IPv6) connected to one server, and
  * the wait for its reply. dns.c reaches the network only through these;
  * the host tests link their own (tests/unit/fake_dns_net.c), which
  * replays captured answers. A handle is a file descriptor.
@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A UDP socket connected to @server_be (network order), port 53. Handle or -errno. */
-int dns_net_open(uint32_t server_be);
+#include "netaddr.h"
+
+/* A UDP socket connected to @server, port 53. Handle or -errno. */
+int dns_net_open(const struct net_addr *server);
 
 /* Sends the query @q. 0 or -errno. */
 int dns_net_send(int fd, const uint8_t *q, size_t len);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * DNS query encoder and response decoder (RFC 1035 4.1, 3.1 name syntax,
- * 4.1.4 compression; RFC 2181 10.1 CNAME). The response comes from the
+ * 4.1.4 compression; RFC 2181 10.1 CNAME; RFC 3596 AAAA). The response comes from the
  * network: every count is checked against the bytes left, names are
  * capped at 255 bytes, and a compression pointer must point strictly
  * backwards (so loops are impossible) with at most 64 jumps per name.
@@ -14,7 +14,6 @@
 #include "dns_pkt.h"
 
 #define HDR_LEN     12
-#define TYPE_A      1
 #define TYPE_CNAME  5
 #define CLASS_IN    1
 #define MAX_JUMPS   64
@@ -27,6 +26,12 @@ static uint16_t be16(const uint8_t *p)
 }
 
 int dns_build_query(uint8_t *buf, size_t size, const char *name, uint16_t id)
+{
+	return dns_build_query_type(buf, size, name, id, DNS_TYPE_A);
+}
+
+int dns_build_query_type(uint8_t *buf, size_t size, const char *name, uint16_t id,
+			 uint16_t qtype)
 {
 	size_t len = strlen(name), pos = HDR_LEN, i, label;
 
@@ -51,8 +56,8 @@ int dns_build_query(uint8_t *buf, size_t size, const char *name, uint16_t id)
 		pos += label - i;
 	}
 	buf[pos++] = 0;
-	buf[pos++] = 0;
-	buf[pos++] = TYPE_A;
+	buf[pos++] = (uint8_t)(qtype >> 8);
+	buf[pos++] = (uint8_t)qtype;
 	buf[pos++] = 0;
 	buf[pos++] = CLASS_IN;
 	return (int)pos;
@@ -159,12 +164,21 @@ static int query_name(const char *name, uint8_t out[WIRE_MAX])
 int dns_parse_response(const uint8_t *buf, size_t len, uint16_t id, const char *name,
 		       uint32_t *addr)
 {
-	uint8_t want[WIRE_MAX], got[WIRE_MAX];
-	unsigned an, i, hops;
+	int rc = dns_parse_answers(buf, len, id, name, DNS_TYPE_A, (uint8_t *)addr, 1);
+
+	return rc < 0 ? rc : 0;
+}
+
+int dns_parse_answers(const uint8_t *buf, size_t len, uint16_t id, const char *name,
+		      uint16_t qtype, uint8_t *addrs, unsigned max)
+{
+	uint8_t want[WIRE_MAX], got[WIRE_MAX], next[WIRE_MAX];
+	size_t alen = qtype == DNS_TYPE_AAAA ? 16 : 4;
+	unsigned an, i, hops, found;
 	size_t off, answers;
 	struct rr r;
 
-	if (query_name(name, want) < 0)
+	if (query_name(name, want) < 0 || (qtype != DNS_TYPE_A && qtype != DNS_TYPE_AAAA) || !max)
 		return -EINVAL;
 	if (len < HDR_LEN)
 		return -EBADMSG;
@@ -172,7 +186,7 @@ int dns_parse_response(const uint8_t *buf, size_t len, uint16_t id, const char *
 		return -ENOMSG;
 	if (read_name(buf, len, HDR_LEN, got, &off) < 0 || off + 4 > len)
 		return -EBADMSG;
-	if (!same_name(got, want) || be16(buf + off) != TYPE_A || be16(buf + off + 2) != CLASS_IN)
+	if (!same_name(got, want) || be16(buf + off) != qtype || be16(buf + off + 2) != CLASS_IN)
 		return -ENOMSG;
 	switch (buf[3] & 0x0f) {
 	case 0:
@@ -184,31 +198,32 @@ int dns_parse_response(const uint8_t *buf, size_t len, uint16_t id, const char *
 	}
 	answers = off + 4;
 	an = be16(buf + 6);
-	/* each pass looks for the current name's A record or its CNAME */
+	/* each pass collects the current name's addresses, else follows its CNAME */
 	for (hops = 0; hops <= MAX_CHAIN; hops++) {
 		int moved = 0;
 
 		off = answers;
-		for (i = 0; i < an && !moved; i++) {
+		for (i = 0, found = 0; i < an; i++) {
 			if (read_rr(buf, len, &off, &r) < 0)
 				return -EBADMSG;
 			if (r.klass != CLASS_IN || !same_name(r.owner, want))
 				continue;
-			if (r.type == TYPE_A && r.rdlen == 4) {
-				memcpy(addr, buf + r.rdata, 4);
-				return 0;
-			}
-			if (r.type == TYPE_CNAME) {
+			if (r.type == qtype && r.rdlen == alen && found < max)
+				memcpy(addrs + alen * found++, buf + r.rdata, alen);
+			if (r.type == TYPE_CNAME && !moved) {
 				size_t end;
 
-				if (read_name(buf, r.rdata + r.rdlen, r.rdata, want, &end) < 0 ||
+				if (read_name(buf, r.rdata + r.rdlen, r.rdata, next, &end) < 0 ||
 				    end != r.rdata + r.rdlen)
 					return -EBADMSG;
 				moved = 1;
 			}
 		}
+		if (found)
+			return (int)found;
 		if (!moved)
 			return -ENODATA;
+		memcpy(want, next, wire_len(next));
 	}
 	return -ENODATA;	/* chain longer than MAX_CHAIN */
 }

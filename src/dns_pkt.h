@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * DNS messages for a stub resolver (RFC 1035 section 4; A records only):
+ * DNS messages for a stub resolver (RFC 1035 section 4; A and AAAA records):
  * a recursive query for one name, and the checks and CNAME-following a
  * stub needs on the response. Pure: caller-owned buffers, no syscalls.
  */
@@ -13,6 +13,8 @@
 #define DNS_PORT     53
 #define DNS_UDP_MAX  512	/* RFC 1035 2.3.4: a UDP message without EDNS */
 #define DNS_NAME_MAX 253	/* dotted text, no trailing dot */
+#define DNS_TYPE_A    1
+#define DNS_TYPE_AAAA 28	/* RFC 3596 */
 
 /*
  * Builds a query (RD set) for the A record of @name ("a.b.c", an optional
@@ -21,6 +23,10 @@
  * DNS_NAME_MAX, or -ENOSPC.
  */
 int dns_build_query(uint8_t *buf, size_t size, const char *name, uint16_t id);
+
+/* The same for the record type @qtype (DNS_TYPE_A or DNS_TYPE_AAAA). */
+int dns_build_query_type(uint8_t *buf, size_t size, const char *name, uint16_t id,
+			 uint16_t qtype);
 
 /*
  * Reads a response to the query dns_build_query() made for @name / @id.
@@ -34,5 +40,15 @@ int dns_build_query(uint8_t *buf, size_t size, const char *name, uint16_t id);
  */
 int dns_parse_response(const uint8_t *buf, size_t len, uint16_t id, const char *name,
 		       uint32_t *addr);
+
+/*
+ * The same for a query of type @qtype (DNS_TYPE_A or DNS_TYPE_AAAA, else
+ * -EINVAL), keeping up to @max addresses of the name (after its CNAME
+ * chain), in answer order, packed into @addrs (4 or 16 bytes each).
+ * Returns how many (1..@max) or a negative errno as above; records of
+ * the type with a wrong RDATA length are skipped.
+ */
+int dns_parse_answers(const uint8_t *buf, size_t len, uint16_t id, const char *name,
+		      uint16_t qtype, uint8_t *addrs, unsigned max);
 
 #endif

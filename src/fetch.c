@@ -64,6 +64,7 @@
 #define PROGRESS_MS      250
 #define MiB(x)           ((unsigned long long)(x) >> 20)
 #define BACKOFF_MAX_MS   60000u
+#define FETCH_ADDRS      6		/* addresses of a name tried (Happy Eyeballs) */
 #ifndef SHUT_RDWR
 #define SHUT_RDWR        2	/* klibc lacks the name */
 #endif
@@ -431,22 +432,23 @@ static int fetch_body(struct fetch *f, size_t have)
 	return rc < 0 ? rc : 0;
 }
 
-static int resolve(const struct fetch *f, const struct url *u, uint32_t *addr)
+/*
+ * The addresses of @u's host, IPv6 first (dns_resolve_all()), into @a;
+ * the DHCP next-server (known) for an empty host. A count or -errno, logged.
+ */
+static int resolve(const struct fetch *f, const struct url *u, struct net_addr *a, unsigned max)
 {
 	int rc;
 
-	if (!u->host[0]) {
-		if (!f->next_server) {
-			log_err("http:///path needs a DHCP next-server, and the lease has none: "
-				"put the server's address in netinit.url");
-			return -EDESTADDRREQ;
-		}
-		*addr = f->next_server;
-		return 0;
+	if (!u->host[0]) {	/* request() made sure there is one */
+		memset(a, 0, sizeof(*a));
+		a->family = NET_AF4;
+		memcpy(a->a, &f->next_server, 4);
+		return 1;
 	}
-	rc = dns_resolve(u->host, addr, DNS_TIMEOUT_MS);
+	rc = dns_resolve_all(u->host, a, max, DNS_TIMEOUT_MS);
 	if (rc < 0) {
-		char why[160];
+		char why[200];
 
 		dns_explain(rc, why, sizeof(why));
 		log_err("%s: cannot resolve: %s", u->host, why);
@@ -512,14 +514,30 @@ static int request(struct fetch *f, const struct url *u, const char *url_text,
 {
 	unsigned idle_ms = f->cfg->idle_timeout * 1000;
 	struct http_req q = { 0 };
-	char req[1536], ip[20];
-	uint32_t addr;
-	int rc, len;
+	struct net_addr addrs[FETCH_ADDRS];
+	const struct url *to = u;	/* where the connection goes: the server or the proxy */
+	struct url proxy;
+	char req[1536], ip[NET_ADDR_TEXT], first[NET_ADDR_TEXT];
+	int rc, len, n;
 
-	rc = resolve(f, u, &addr);
-	if (rc < 0)
-		return rc;
-	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+	if (!u->host[0] && !f->next_server) {
+		log_err("http:///path needs a DHCP next-server, and the lease has none: "
+			"put the server's address in netinit.url");
+		return -EDESTADDRREQ;
+	}
+	inet_ntop(AF_INET, &f->next_server, ip, sizeof(ip));	/* used for http:///path only */
+	if (f->cfg->proxy[0]) {
+		if (url_parse(f->cfg->proxy, &proxy) < 0 || !proxy.host[0]) {
+			log_err("netinit.proxy=%s: not an http://HOST[:PORT] proxy: fix it",
+				f->cfg->proxy);
+			return -EINVAL;
+		}
+		to = &proxy;
+		q.absolute = 1;
+	}
+	n = resolve(f, to, addrs, FETCH_ADDRS);
+	if (n < 0)
+		return n;
 	snprintf(f->host, sizeof(f->host), "%s", u->host[0] ? u->host : ip);
 	q.url = u;
 	q.host = u->host[0] ? NULL : ip;
@@ -531,10 +549,15 @@ static int request(struct fetch *f, const struct url *u, const char *url_text,
 			url_text, strerror(-len));
 		return len;
 	}
-	f->fd = tcp_connect(addr, u->port, f->cfg->connect_timeout * 1000);
+	f->fd = tcp_connect_he(addrs, (unsigned)n, to->port, f->cfg->connect_timeout * 1000);
 	if (f->fd < 0) {
-		log_err("%s: cannot connect to %s port %u: %s: check that the server is up and "
-			"the address is right", url_text, ip, u->port, strerror(-f->fd));
+		inet_ntop(addrs[0].family == NET_AF6 ? AF_INET6 : AF_INET, addrs[0].a, first,
+			  sizeof(first));
+		log_err("%s: cannot connect to %s%s port %u (%s%s): %s: check that the %s is up "
+			"and the address is right", url_text, q.absolute ? "the proxy " : "",
+			to->host[0] ? to->host : ip, to->port, first,
+			n > 1 ? " and more" : "", strerror(-f->fd),
+			q.absolute ? "proxy" : "server");
 		return f->fd;
 	}
 	rc = tcp_send_all(f->fd, req, (size_t)len, idle_ms);
@@ -818,7 +841,9 @@ static int fetch_one(struct fetch *f, const char *url_text)
 	rc = url_parse(url_text, &u);
 	if (rc < 0) {
 		log_err("%s: not a usable http:// URL (%s): fix netinit.url", url_text,
-			rc == -EPROTONOSUPPORT ? "only http:// is supported" : strerror(-rc));
+			rc == -EPROTONOSUPPORT ? "only http:// is supported" :
+			rc == -EADDRNOTAVAIL ? "an IPv6 zone id (%25...) is not supported: give "
+			"a global address or a name" : strerror(-rc));
 		return rc;
 	}
 	for (;;) {

@@ -407,6 +407,16 @@ static int clean_value(const char *s)
 	return 1;
 }
 
+/* "host" or "host:port" (port 80 left out; an IPv6 literal keeps its brackets). */
+static void put_authority(struct out *o, const char *host, uint16_t port)
+{
+	put(o, host);
+	if (port != 80) {
+		put(o, ":");
+		put_u64(o, port);
+	}
+}
+
 int http_request_build(char *buf, size_t size, const struct http_req *q)
 {
 	const struct url *u = q->url;
@@ -419,13 +429,13 @@ int http_request_build(char *buf, size_t size, const struct http_req *q)
 	    (q->if_range && (!q->if_range[0] || !clean_value(q->if_range))))
 		return -EINVAL;
 	put(&o, "GET ");
+	if (q->absolute) {
+		put(&o, "http://");
+		put_authority(&o, host, u->port);
+	}
 	put(&o, u->path);
 	put(&o, " HTTP/1.1\r\nHost: ");
-	put(&o, host);
-	if (u->port != 80) {
-		put(&o, ":");
-		put_u64(&o, u->port);
-	}
+	put_authority(&o, host, u->port);
 	put(&o, "\r\nUser-Agent: netinit/" NETINIT_VERSION "\r\nAccept: */*\r\n"
 		"Accept-Encoding: identity\r\n");
 	if (!q->keep_alive)

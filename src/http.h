@@ -73,10 +73,13 @@ struct http_req {
 	int range_end;			/* 1: bytes=first-last (a closed range) */
 	const char *if_range;		/* validator for If-Range (an ETag or HTTP-date), or NULL */
 	int keep_alive;			/* 1: no "Connection: close" */
+	int absolute;			/* 1: absolute-form target "http://host[:port]/path", for
+					 * a proxy (RFC 9112 3.2.2) */
 };
 
 /*
- * Writes a GET request for @q to @buf: Host (with :port if not 80),
+ * Writes a GET request for @q to @buf (origin-form "/path", or with
+ * absolute the absolute-form a proxy needs): Host (with :port if not 80),
  * User-Agent netinit/<version>, Accept: any, Accept-Encoding: identity
  * (the image's own bytes, never a coded form), Connection: close unless
  * keep_alive, the Range asked for, and If-Range with the Range when a

@@ -8,12 +8,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <linux/in6.h>	/* sockaddr_in6 for klibc; glibc has it from netinet/in.h */
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "tcp.h"
+
+#define HE_DELAY_MS 250		/* RFC 8305 5: Connection Attempt Delay */
+#define HE_MAX      8		/* addresses tried */
 
 int tcp_wait(int fd, short events, unsigned timeout_ms)
 {
@@ -61,6 +66,100 @@ int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms)
 err:
 	close(fd);
 	return rc;
+}
+
+/* A non-blocking socket connecting to @a:@port (in progress or done), or -errno. */
+static int start_connect(const struct net_addr *a, uint16_t port)
+{
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa;
+	int v6 = a->family == NET_AF6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	if (v6) {
+		sa.v6.sin6_family = AF_INET6;
+		sa.v6.sin6_port = htons(port);
+		memcpy(&sa.v6.sin6_addr, a->a, 16);
+	} else {
+		sa.v4.sin_family = AF_INET;
+		sa.v4.sin_port = htons(port);
+		memcpy(&sa.v4.sin_addr, a->a, 4);
+	}
+	if (connect(fd, (struct sockaddr *)&sa, v6 ? sizeof(sa.v6) : sizeof(sa.v4)) < 0 &&
+	    errno != EINPROGRESS) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int tcp_connect_he(const struct net_addr *addrs, unsigned n, uint16_t port, unsigned timeout_ms)
+{
+	struct pollfd p[HE_MAX];
+	uint64_t now = clock_ms(), deadline = now + timeout_ms, next = now;
+	unsigned started = 0, live = 0, i;
+	int rc = -EHOSTUNREACH, fd = -1;
+
+	if (n > HE_MAX)
+		n = HE_MAX;
+	while (fd < 0) {
+		now = clock_ms();
+		if (started < n && (!live || now >= next)) {
+			int s = start_connect(&addrs[started++], port);
+
+			if (s < 0) {	/* no route, no such family: the next one at once */
+				rc = s;
+				continue;
+			}
+			p[live].fd = s;
+			p[live++].events = POLLOUT;
+			next = now + HE_DELAY_MS;
+			continue;
+		}
+		if (!live)
+			return rc;
+		if (now >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		i = (unsigned)(deadline - now);
+		if (started < n && next - now < i)
+			i = (unsigned)(next - now);
+		if (poll(p, live, (int)i) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		for (i = 0; i < live && fd < 0;) {
+			socklen_t len = sizeof(int);
+			int err = 0;
+
+			if (!p[i].revents) {
+				i++;
+				continue;
+			}
+			if (getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+				err = errno;
+			if (!err) {
+				fd = p[i].fd;
+				p[i] = p[--live];
+				break;
+			}
+			rc = -err;	/* refused, unreachable: the next address now */
+			close(p[i].fd);
+			p[i] = p[--live];
+			next = now;
+		}
+	}
+	for (i = 0; i < live; i++)	/* the losers, or everything on a timeout */
+		close(p[i].fd);
+	return fd >= 0 ? fd : rc;
 }
 
 int tcp_send_all(int fd, const void *buf, size_t len, unsigned timeout_ms)

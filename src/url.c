@@ -6,7 +6,9 @@
  * non-ASCII bytes and userinfo are refused rather than passed on into a
  * request line. Pure: no syscalls, no allocation.
  * Implements a subset of RFC 3986: sections 3.1-3.5 (components), 5.2
- * (reference resolution, remove_dot_segments) and 7.1/7.4 IPv4 literals.
+ * (reference resolution, remove_dot_segments), 7.1/7.4 IPv4 literals and
+ * 3.2.2 IP-literals ("[2001:db8::1]", RFC 4291 2.2 text; no zone id, no
+ * IPvFuture).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -76,17 +78,42 @@ static int parse_port(const char *s, const char *e, uint16_t *port)
 	return 0;
 }
 
-/* "host[:port]" in [s, e) into @u. */
+/* "[v6]" in [s, e) (brackets included), with e right after the ']'. */
+static int check_ip_literal(const char *s, const char *e)
+{
+	char text[NET_ADDR_TEXT];
+	uint8_t a[16];
+	size_t n = (size_t)(e - s) - 2;
+
+	if (memchr(s, '%', n + 2))
+		return -EADDRNOTAVAIL;	/* RFC 6874 zone id: refused, said so by the caller */
+	if (n >= sizeof(text))
+		return -EINVAL;
+	memcpy(text, s + 1, n);
+	text[n] = '\0';
+	return url_ipv6_literal(text, a);
+}
+
+/* "host[:port]" or "[v6][:port]" in [s, e) into @u; an IP-literal keeps its brackets. */
 static int parse_authority(const char *s, const char *e, struct url *u)
 {
-	const char *colon = memchr(s, ':', (size_t)(e - s));
-	const char *h_end = colon ? colon : e;
+	const char *rb = s < e && *s == '[' ? memchr(s, ']', (size_t)(e - s)) : NULL;
+	const char *colon = memchr(rb ? rb : s, ':', (size_t)(e - (rb ? rb : s)));
+	const char *h_end = rb ? rb + 1 : colon ? colon : e;
 	const char *p;
 	int rc;
 
-	for (p = s; p < h_end; p++)
-		if (!host_char(*p))
+	if (rb) {
+		rc = check_ip_literal(s, h_end);
+		if (rc < 0)
+			return rc;
+		if (h_end != e && h_end != colon)
 			return -EINVAL;
+	} else {
+		for (p = s; p < h_end; p++)
+			if (!host_char(*p))
+				return -EINVAL;
+	}
 	if ((size_t)(h_end - s) >= URL_HOST_MAX)
 		return -ENAMETOOLONG;
 	rc = parse_port(colon ? colon + 1 : e, e, &u->port);
@@ -165,6 +192,61 @@ int url_ipv4_literal(const char *s, uint32_t *addr)
 	if (*s != '\0')
 		return -EINVAL;
 	memcpy(addr, b, sizeof(b));
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	return is_digit(c) ? c - '0' : (lower(c) >= 'a' && lower(c) <= 'f') ? lower(c) - 'a' + 10 : -1;
+}
+
+int url_ipv6_literal(const char *s, uint8_t addr[16])
+{
+	uint8_t b[16];
+	int n = 0, gap = -1, i, v, d;
+
+	if (*s == ':' && *++s != ':')
+		return -EINVAL;		/* a leading ':' only as "::" */
+	while (n < 16) {
+		if (*s == ':') {	/* the second colon of "::" */
+			if (gap >= 0)
+				return -EINVAL;
+			gap = n;
+			if (*++s == '\0')
+				break;
+			continue;
+		}
+		if (memchr(s, '.', strcspn(s, ":"))) {	/* trailing dotted quad */
+			uint32_t v4;
+
+			if (n > 12 || url_ipv4_literal(s, &v4) < 0)
+				return -EINVAL;
+			memcpy(b + n, &v4, 4);
+			n += 4;
+			s += strlen(s);
+			break;
+		}
+		for (i = 0, v = 0; i < 4 && (d = hex_digit(s[i])) >= 0; i++)
+			v = v << 4 | d;
+		if (i == 0)
+			return -EINVAL;
+		s += i;
+		b[n++] = (uint8_t)(v >> 8);
+		b[n++] = (uint8_t)v;
+		if (*s == '\0')
+			break;
+		if (*s++ != ':' || *s == '\0')
+			return -EINVAL;
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	if (gap < 0 ? n != 16 : n > 14)
+		return -EINVAL;
+	if (gap >= 0) {
+		memmove(b + 16 - (n - gap), b + gap, (size_t)(n - gap));
+		memset(b + gap, 0, (size_t)(16 - n));
+	}
+	memcpy(addr, b, 16);
 	return 0;
 }
 

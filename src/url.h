@@ -8,11 +8,15 @@
 
 #include <stdint.h>
 
+#include "netaddr.h"
+
 #define URL_HOST_MAX 256
 #define URL_PATH_MAX 1024
 
 struct url {
-	char host[URL_HOST_MAX];	/* "" for http:///path (= DHCP next-server) */
+	/* "" for http:///path (= DHCP next-server); an IPv6 literal keeps its
+	 * brackets ("[2001:db8::1]"), as the Host header wants it */
+	char host[URL_HOST_MAX];
 	uint16_t port;			/* 80 unless given */
 	char path[URL_PATH_MAX];	/* starts with '/', includes any ?query; no #fragment */
 };
@@ -21,9 +25,17 @@ struct url {
  * Parses @s into @u. Accepts only "http://" (case-insensitive scheme).
  * Returns 0; -EPROTONOSUPPORT for another scheme (https:// included);
  * -EINVAL for malformed input (bad port, control characters, spaces,
- * userinfo '@'); -ENAMETOOLONG when a part exceeds its buffer.
+ * userinfo '@', a bad IPv6 literal); -EADDRNOTAVAIL for an IPv6 literal
+ * with a zone id ("[fe80::1%25eth0]", not supported); -ENAMETOOLONG when
+ * a part exceeds its buffer.
  */
 int url_parse(const char *s, struct url *u);
+
+/*
+ * If @s is an IPv6 address in RFC 4291 2.2 text (no brackets, no zone),
+ * stores its 16 bytes in @addr and returns 0; else -EINVAL.
+ */
+int url_ipv6_literal(const char *s, uint8_t addr[16]);
 
 /*
  * If @s is a dotted-quad IPv4 literal, stores it in @addr (network byte

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""faultd: an HTTP/1.1 file server on 127.0.0.1 that misbehaves on purpose.
+"""faultd: an HTTP/1.1 file server on 127.0.0.1 and [::1] that misbehaves on purpose.
 
 The first path segment picks the fault; the rest names a file under the
 served directory. Without a known fault segment the path is a plain file
@@ -61,9 +61,10 @@ included), so the restart they should cause can succeed:
                           Content-Length both
   /double-te/FILE         chunked body with two Transfer-Encoding: chunked
 
-Usage: faultd.py DIR [PORT]  (PORT 0 or absent: a free one). Prints
+Usage: faultd.py DIR [PORT]  (PORT 0 or absent: a free one). Listens on
+127.0.0.1 and, when the host has IPv6, on the same port of ::1. Prints
 "faultd: port N" on stdout once listening, then one access line per request
-on stderr: method path range user-agent -> status.
+on stderr: method path range if-range user-agent host peer -> status.
 """
 import email.utils
 import gzip
@@ -97,9 +98,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("faultd: %s\n" % (fmt % args))
 
     def log_request(self, code="-", size="-"):
-        sys.stderr.write("faultd: %s %s range=%s if-range=%s ua=%s -> %s\n" % (
+        sys.stderr.write("faultd: %s %s range=%s if-range=%s ua=%s host=%s peer=%s -> %s\n" % (
             self.command, self.path, self.headers.get("Range", "-"),
-            self.headers.get("If-Range", "-"), self.headers.get("User-Agent", "-"), code))
+            self.headers.get("If-Range", "-"), self.headers.get("User-Agent", "-"),
+            self.headers.get("Host", "-"), self.client_address[0], code))
         sys.stderr.flush()
 
     def head(self, code, headers):
@@ -383,11 +385,25 @@ class Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+class Server6(Server):
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        super().server_bind()
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     srv = Server(("127.0.0.1", int(sys.argv[2]) if len(sys.argv) == 3 else 0), Handler)
     srv.root = os.path.realpath(sys.argv[1])
+    try:
+        srv6 = Server6(("::1", srv.server_address[1]), Handler)
+        srv6.root = srv.root
+        threading.Thread(target=srv6.serve_forever, daemon=True).start()
+    except OSError as e:
+        sys.stderr.write("faultd: no IPv6 listener on ::1: %s\n" % e)
     print("faultd: port %d" % srv.server_address[1], flush=True)
     try:
         srv.serve_forever()

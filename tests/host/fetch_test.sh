@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Host-level fault tests of the fetch stage: build/host/netinit-fetch-asan
 # (src/fetch.c under ASan/UBSan) against tests/fault/faultd.py on
-# 127.0.0.1, one case per fault. Each case checks the exit status, a line
+# 127.0.0.1 and [::1], one case per fault; the same through tinyproxy
+# (netinit.proxy, a drop resumed through it); and, in a network namespace
+# of its own, a dual-stack name (tests/host/fakedns.py) whose IPv6 address
+# is a black hole: Happy Eyeballs must reach IPv4 well within a second. Each case checks the exit status, a line
 # of the tool's output, and that the output file is the image byte for byte
 # (or, on failure, that neither it nor its .part exists). Each run is killed
 # after 60 s: a hang is a failure. The write-error case runs the non-ASan
@@ -19,8 +22,13 @@ for b in "$bin" "$plain_bin"; do
 done
 tmp=$(mktemp -d /tmp/nifetch-host.XXXXXX)
 srv_pid=
+px_pid=
+ns=
 cleanup() {
 	[ -z "$srv_pid" ] || kill "$srv_pid" 2>/dev/null || true
+	[ -z "$px_pid" ] || kill "$px_pid" 2>/dev/null || true
+	[ -z "$ns" ] || ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -72,8 +80,9 @@ run() {
 		LD_PRELOAD=$preload timeout 60 "$plain_bin" --retries 0 --timeout 5 -o "$out" "$@" \
 			>"$tmp/log$n" 2>&1 || rc=$?
 	else
-		timeout 60 "$bin" --retries 0 --timeout 5 -o "$out" "$@" >"$tmp/log$n" 2>&1 ||
-			rc=$?
+		# shellcheck disable=SC2086 # HE_PREFIX: a command prefix, word-split on purpose
+		${HE_PREFIX:-} timeout 60 "$bin" --retries 0 --timeout 5 -o "$out" "$@" \
+			>"$tmp/log$n" 2>&1 || rc=$?
 	fi
 	secs=$(($(date +%s) - start))
 	ok=1
@@ -194,6 +203,112 @@ if [ "$(wc -l <"$tmp/log$n")" != 2 ] || grep -q ETA "$tmp/log$n"; then
 	cat "$tmp/log$n"
 fi
 grep -q 'ua=netinit/' "$tmp/faultd.log" || { fail=$((fail + 1)); echo "FAIL user-agent"; }
+# IPv6: a [v6] literal (the Host header keeps the brackets), a drop resumed over it
+run ipv6-literal 0 "sha256 verified" "http://[::1]:$port/img?t=v6" --sha256 "$sha"
+if ! grep -F "GET /img?t=v6 " "$tmp/faultd.log" | grep -qF "host=[::1]:$port peer=::1"; then
+	fail=$((fail + 1))
+	echo "FAIL ipv6-literal: faultd did not see Host: [::1]:$port from ::1"
+fi
+run ipv6-drop50-resume 0 "resuming at 1 MiB of 3 MiB" "http://[::1]:$port/drop50/img?t=v6" \
+	--sha256 "$sha"
+ranged "$base/drop50/img?t=v6" "range=bytes=1572866-"
+run ipv6-zone-refused 2 "IPv6 zone id" "http://[fe80::1%25lo]:$port/img"
+
+# netinit.proxy: tinyproxy (Debian's, our own config, no service) in front of
+# faultd; a drop mid-body is resumed through it with Range and If-Range
+pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$tmp/tinyproxy.conf" <<EOF
+Port $pport
+Listen 127.0.0.1
+Timeout 30
+MaxClients 20
+Allow 127.0.0.1
+LogLevel Info
+LogFile "$tmp/tinyproxy.log"
+EOF
+if command -v tinyproxy >/dev/null 2>&1; then
+	tinyproxy -d -c "$tmp/tinyproxy.conf" >/dev/null 2>&1 &
+	px_pid=$!
+	i=0
+	until python3 -c "import socket; socket.create_connection(('127.0.0.1', $pport), 1)" \
+		2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "$0: tinyproxy did not start" >&2; exit 1; }
+		sleep 0.05
+	done
+	run proxy-drop50-resume 0 "resuming at 1 MiB of 3 MiB" "$base/drop50/img?t=px" \
+		--proxy "http://127.0.0.1:$pport" --sha256 "$sha"
+	ranged "$base/drop50/img?t=px" "range=bytes=1572866-"
+	ranged "$base/drop50/img?t=px" 'if-range="'
+	# both requests went through the proxy, in absolute-form
+	if [ "$(grep -cF "GET $base/drop50/img?t=px HTTP/1.1" "$tmp/tinyproxy.log")" != 2 ]; then
+		fail=$((fail + 1))
+		echo "FAIL proxy-drop50-resume: tinyproxy did not relay both requests:"
+		sed 's/^/    /' "$tmp/tinyproxy.log"
+	fi
+	run proxy-down 1 "cannot connect to the proxy 127.0.0.1 port $dead" "$base/img" \
+		--proxy "127.0.0.1:$dead"
+	kill "$px_pid"
+	px_pid=
+else
+	fail=$((fail + 1))
+	echo "FAIL proxy: tinyproxy missing: run make deps"
+fi
+
+# Happy Eyeballs, in a netns of our own (serialized with the other labs):
+# dual.test has AAAA 2001:db8:5::1 (a neighbour that does not exist: SYNs
+# vanish) and A 127.0.0.1 (faultd); v6only.test only the AAAA.
+he_case() {
+	ns=v6app-he$$
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link add v6a type veth peer name v6b
+	ip -n "$ns" link set v6a up
+	ip -n "$ns" link set v6b up
+	ip -n "$ns" addr add 2001:db8:5::2/64 dev v6a nodad
+	ip -n "$ns" neigh add 2001:db8:5::1 lladdr 02:00:00:00:5e:01 dev v6a nud permanent
+	ip netns exec "$ns" python3 "$top/tests/fault/faultd.py" "$tmp" >"$tmp/port-ns" \
+		2>"$tmp/faultd-ns.log" &
+	ip netns exec "$ns" python3 "$top/tests/host/fakedns.py" 127.0.0.1 \
+		"dual.test=2001:db8:5::1,127.0.0.1" "v6only.test=2001:db8:5::1" \
+		>"$tmp/dns-ready" 2>"$tmp/fakedns.log" &
+	i=0
+	until grep -q port "$tmp/port-ns" 2>/dev/null && grep -q ready "$tmp/dns-ready"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "$0: faultd or fakedns did not start in $ns" >&2; exit 1; }
+		sleep 0.05
+	done
+	nsport=$(sed -n 's/^faultd: port //p' "$tmp/port-ns")
+	echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
+	t0=$(date +%s%N)
+	HE_PREFIX="ip netns exec $ns"
+	run he-dual-stack 0 "sha256 verified" \
+		"http://dual.test:$nsport/img?t=he" --resolv "$tmp/resolv.conf" --sha256 "$sha"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "     he-dual-stack: whole fetch ${ms} ms (IPv6 black hole, IPv4 after 250 ms)"
+	grep -q "dual.test AAAA" "$tmp/fakedns.log" || { fail=$((fail + 1)); echo "FAIL no AAAA query"; }
+	if [ "$ms" -ge 3000 ]; then
+		fail=$((fail + 1))
+		echo "FAIL he-dual-stack: ${ms} ms; the IPv6 black hole should cost 250 ms"
+	fi
+	# the control: the IPv6 address alone really is a black hole
+	HE_PREFIX="ip netns exec $ns"
+	run he-v6-blackhole 1 "cannot connect to v6only.test" \
+		"http://v6only.test:$nsport/img" --resolv "$tmp/resolv.conf" --connect-timeout 1
+	HE_PREFIX=
+	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+	ip netns del "$ns"
+	ns=
+}
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1; then
+	exec 9>/tmp/netlab.lock
+	flock 9
+	he_case
+	flock -u 9
+else
+	echo "skip he-dual-stack: needs root for a network namespace"
+fi
+
 # numbers and errno names that are not words
 if grep -l -e 'of -1 bytes' -e '17592186044415' -e 'Argument list too long' "$tmp"/log*; then
 	fail=$((fail + 1))

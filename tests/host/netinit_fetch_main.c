@@ -8,6 +8,7 @@
  *   netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]
  *                 [--timeout S] [--connect-timeout S] [--idle-timeout S]
  *                 [--speed-limit BYTES_PER_S] [--speed-time S]
+ *                 [--proxy http://HOST:PORT] [--resolv FILE]
  *                 [--squashfs] [--quiet] [--debug] [--portable-sha256]
  * --portable-sha256 hashes with the portable rounds even on a CPU with the
  * SHA extensions (the benchmark's "before" row).
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "dns.h"
 #include "fetch.h"
 #include "log.h"
 #include "sha256.h"
@@ -27,9 +29,10 @@
 static const char usage[] =
 	"usage: netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]\n"
 	"       [--timeout S] [--connect-timeout S] [--idle-timeout S]\n"
-	"       [--speed-limit BYTES_PER_S] [--speed-time S] [--squashfs] [--quiet] [--debug]\n"
-	"       [--portable-sha256]\n"
-	"  URLs are mirrors tried in order (http:// only, IPv4 literals); FILE gets the\n"
+	"       [--speed-limit BYTES_PER_S] [--speed-time S] [--proxy http://HOST:PORT]\n"
+	"       [--resolv FILE] [--squashfs] [--quiet] [--debug] [--portable-sha256]\n"
+	"  URLs are mirrors tried in order (http:// only; names, IPv4 and [IPv6] literals);\n"
+	"  --resolv reads the DNS servers from FILE instead of /etc/resolv.conf. FILE gets the\n"
 	"  image only when complete (FILE.part meanwhile). --timeout sets both timeouts;\n"
 	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n"
 	"  A mirror slower than --speed-limit (default 1024, 0: off) for --speed-time\n"
@@ -46,6 +49,7 @@ static const struct opt {
 	{ "--idle-timeout", "netinit.idle_timeout" },
 	{ "--speed-limit", "netinit.speed_limit" },
 	{ "--speed-time", "netinit.speed_time" },
+	{ "--proxy", "netinit.proxy" },
 };
 
 static int set(struct netinit_config *cfg, const char *key, const char *val)
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
 			if (strcmp(a, opts[k].name) == 0)
 				break;
 		if (k < sizeof(opts) / sizeof(opts[0]) || !strcmp(a, "-o") ||
-		    !strcmp(a, "--timeout")) {
+		    !strcmp(a, "--timeout") || !strcmp(a, "--resolv")) {
 			if (++i == argc) {
 				fprintf(stderr, "netinit-fetch: %s needs a value\n%s", a, usage);
 				return 2;
@@ -102,6 +106,8 @@ int main(int argc, char **argv)
 			if (set(&cfg, "netinit.connect_timeout", argv[i]) < 0 ||
 			    set(&cfg, "netinit.idle_timeout", argv[i]) < 0)
 				return 2;
+		} else if (!strcmp(a, "--resolv")) {
+			dns_set_resolv(argv[i]);
 		} else if (!strcmp(a, "-o")) {
 			out = argv[i];
 		} else if (!strcmp(a, "--squashfs")) {

@@ -57,15 +57,18 @@ void fake_dhcp_start(const struct fake_dhcp_reply *script);
 
 /* fake_dns_net.c: scripted DNS servers */
 struct fake_dns_server {
-	const char *addr;	/* dotted quad, as in resolv.conf; NULL ends the table */
+	const char *addr;	/* IPv4 or IPv6 text, as in resolv.conf; NULL ends the table */
 	const char *file;	/* fixture under tests/fixtures/dns; NULL: never answers */
 	unsigned delay;		/* ms after each query */
 	unsigned flags;
+	const char *file6;	/* the answer to an AAAA query; NULL: never answers those */
+	unsigned delay6;	/* ms after each AAAA query */
 };
 struct fake_dns_query {
 	uint64_t at;
 	int server;		/* index into the table, -1 for an unknown address */
 	uint16_t id;
+	uint16_t qtype;	/* 1 (A) or 28 (AAAA) */
 	char name[256];		/* the question, dotted */
 };
 extern struct fake_dns_query fake_dns_q[FAKE_MAX_SENT];

@@ -61,8 +61,9 @@ int file_read(const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
-int dns_net_open(uint32_t server_be)
+int dns_net_open(const struct net_addr *server)
 {
+	uint8_t a[16];
 	int i, fd;
 
 	for (fd = 0; fd < MAX_FDS && socks[fd].open; fd++)
@@ -73,7 +74,8 @@ int dns_net_open(uint32_t server_be)
 	socks[fd].open = 1;
 	socks[fd].server = -1;
 	for (i = 0; servers && servers[i].addr; i++)
-		if (inet_addr(servers[i].addr) == server_be)
+		if (inet_pton(server->family == NET_AF6 ? AF_INET6 : AF_INET, servers[i].addr, a) == 1 &&
+		    !memcmp(a, server->a, server->family == NET_AF6 ? 16 : 4))
 			socks[fd].server = i;
 	fake_dns_open_fds++;
 	return FD_BASE + fd;
@@ -120,20 +122,21 @@ static void qname(const uint8_t *q, size_t len, char *out, size_t size)
 
 /* Queues @srv's answer to query @q on @s: its capture with the id set. */
 static void answer(struct sock *s, const struct fake_dns_server *srv, const uint8_t *q,
-		   int wrong_id)
+		   int wrong_id, int aaaa)
 {
+	const char *file = aaaa ? srv->file6 : srv->file;
 	char path[256];
 	int i = s->n_pend;
 
 	if (i == MAX_PENDING)
 		return;
 	s->n_pend++;
-	s->pend[i].at = fake_now + srv->delay;
+	s->pend[i].at = fake_now + (aaaa ? srv->delay6 : srv->delay);
 	s->pend[i].refused = !!(srv->flags & FAKE_REFUSED_ICMP);
 	s->pend[i].len = 0;
-	if (!srv->file)
+	if (!file)
 		return;
-	snprintf(path, sizeof(path), "fixtures/dns/%s", srv->file);
+	snprintf(path, sizeof(path), "fixtures/dns/%s", file);
 	s->pend[i].len = fake_load(path, s->pend[i].buf, sizeof(s->pend[i].buf));
 	s->pend[i].buf[0] = q[0];
 	s->pend[i].buf[1] = (uint8_t)(q[1] ^ (wrong_id ? 0x5a : 0));
@@ -148,6 +151,8 @@ int dns_net_send(int fd, const uint8_t *q, size_t len)
 	struct sock *s = sock(fd);
 	struct fake_dns_query *r;
 	const struct fake_dns_server *srv;
+	size_t end;
+	int aaaa;
 
 	if (!s)
 		return -EBADF;
@@ -158,12 +163,15 @@ int dns_net_send(int fd, const uint8_t *q, size_t len)
 	r->server = s->server;
 	r->id = (uint16_t)(q[0] << 8 | q[1]);
 	qname(q, len, r->name, sizeof(r->name));
+	end = 12 + strlen(r->name) + 2;		/* past the question name */
+	r->qtype = end + 2 <= len ? (uint16_t)(q[end] << 8 | q[end + 1]) : 0;
+	aaaa = r->qtype == 28;
 	srv = s->server >= 0 ? &servers[s->server] : NULL;
-	if (!srv || (!srv->file && !(srv->flags & FAKE_REFUSED_ICMP)))
-		return 0;	/* a dead server */
+	if (!srv || (!(aaaa ? srv->file6 : srv->file) && !(srv->flags & FAKE_REFUSED_ICMP)))
+		return 0;	/* a dead server, or one that drops this type */
 	if (srv->flags & FAKE_WRONG_ID)
-		answer(s, srv, q, 1);	/* someone else's answer first */
-	answer(s, srv, q, 0);
+		answer(s, srv, q, 1, aaaa);	/* someone else's answer first */
+	answer(s, srv, q, 0, aaaa);
 	return 0;
 }
 

@@ -359,6 +359,40 @@ static void test_errors(void)
 	}
 }
 
+/* netinit.proxy= and proxy=: http:// assumed, names and literals, no userinfo or path. */
+static void test_proxy(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		const char *proxy;
+	} t[] = {
+		{ "netinit.proxy=http://10.0.2.2:3128", 0, "http://10.0.2.2:3128" },
+		{ "proxy=proxy.lab:8080", 0, "http://proxy.lab:8080" },
+		{ "proxy=http://[2001:db8::3]:3128/", 0, "http://[2001:db8::3]:3128/" },
+		{ "netinit.proxy=[::1]:8888", 0, "http://[::1]:8888" },
+		{ "netinit.proxy=http://p:1 netinit.proxy=", 0, "" },
+		{ "netinit.proxy=http://user:pw@p:3128", -EINVAL, "" },
+		{ "netinit.proxy=https://p:3128", -EINVAL, "" },
+		{ "netinit.proxy=http://p:3128/path", -EINVAL, "" },
+		{ "netinit.proxy=http://:3128", -EINVAL, "" },
+		{ "proxy=p:99999", -EINVAL, "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int rc;
+
+		cmdline_init(&cfg);
+		err[0] = '\0';
+		rc = cmdline_parse(&cfg, t[i].text, strlen(t[i].text), 0, err, sizeof(err));
+		CHECK_EQ_INT(rc, t[i].rc);
+		CHECK_EQ_STR(cfg.proxy, t[i].proxy);
+		if (rc)
+			CHECK(strstr(err, "proxy") != NULL && strchr(err, '\n') == NULL);
+	}
+}
+
 /* Values exactly at and one past their buffers. */
 static void test_lengths(void)
 {
@@ -512,6 +546,7 @@ static void test_finish(void)
 
 int main(void)
 {
+	test_proxy();
 	test_ok();
 	test_errors();
 	test_lengths();

@@ -75,6 +75,74 @@ static void test_fixtures(void)
 	}
 }
 
+/* AAAA (RFC 3596) answers captured from dnsmasq, and A answers asked as AAAA. */
+static const struct {
+	const char *file, *name;
+	uint16_t qtype;
+	int rc;
+	const char *addr[2];
+} typed[] = {
+	{ "fixtures/dns/aaaa.bin", "mirror.lab.example", DNS_TYPE_AAAA, 1, { "2001:db8:33::1" } },
+	{ "fixtures/dns/aaaa-cname.bin", "images.lab.example", DNS_TYPE_AAAA, 1,
+	  { "2001:db8:33::1" } },
+	{ "fixtures/dns/aaaa-nodata.bin", "v4only.lab.example", DNS_TYPE_AAAA, -ENODATA, { 0 } },
+	{ "fixtures/dns/aaaa-multi.bin", "multi6.lab.example", DNS_TYPE_AAAA, 2,
+	  { "2001:db8:33::7", "2001:db8:33::8" } },
+	{ "fixtures/dns/multi.bin", "multi.lab.example", DNS_TYPE_A, 2, { "10.33.0.7", "10.33.0.8" } },
+	{ "fixtures/dns/cname.bin", "images.lab.example", DNS_TYPE_A, 1, { "10.33.0.1" } },
+	/* the question's type must be the one asked */
+	{ "fixtures/dns/aaaa.bin", "mirror.lab.example", DNS_TYPE_A, -ENOMSG, { 0 } },
+	{ "fixtures/dns/a.bin", "mirror.lab.example", DNS_TYPE_AAAA, -ENOMSG, { 0 } },
+	{ "fixtures/dns/aaaa.bin", "mirror.lab.example", 16, -EINVAL, { 0 } },
+	{ "fixtures/dns/nx.bin", "missing.lab.example", DNS_TYPE_A, -ENOENT, { 0 } },
+};
+
+static void test_typed(void)
+{
+	uint8_t buf[1024], out[2 * 16], want[16];
+	size_t i, n, k, alen;
+	int rc;
+
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		n = check_load(typed[i].file, buf, sizeof(buf));
+		alen = typed[i].qtype == DNS_TYPE_AAAA ? 16 : 4;
+		memset(out, 0, sizeof(out));
+		rc = dns_parse_answers(buf, n, 0x1234, typed[i].name, typed[i].qtype, out, 2);
+		if (rc != typed[i].rc)
+			fprintf(stderr, "  %s as type %u\n", typed[i].file, typed[i].qtype);
+		CHECK_EQ_INT(rc, typed[i].rc);
+		for (k = 0; rc > 0 && k < (size_t)rc; k++) {
+			inet_pton(alen == 16 ? AF_INET6 : AF_INET, typed[i].addr[k], want);
+			CHECK(memcmp(out + k * alen, want, alen) == 0);
+		}
+		/* @max caps the count, and nothing is written past it */
+		if (typed[i].rc == 2) {
+			memset(out, 0xee, sizeof(out));
+			CHECK_EQ_INT(dns_parse_answers(buf, n, 0x1234, typed[i].name,
+						       typed[i].qtype, out, 1), 1);
+			CHECK(out[alen] == 0xee);
+		}
+		for (k = 0; k < n; k++) {
+			rc = dns_parse_answers(buf, k, 0x1234, typed[i].name, typed[i].qtype,
+					       out, 2);
+			CHECK(rc == -EBADMSG || rc == -ENOMSG || rc == -ENOENT || rc == -ENODATA || rc > 0 ||
+			      (rc == -EINVAL && typed[i].rc == -EINVAL));
+		}
+	}
+}
+
+/* An AAAA query is the A query with type 28 in its question. */
+static void test_build_aaaa(void)
+{
+	uint8_t a[64], q[64];
+	int na = dns_build_query(a, sizeof(a), "mirror.lab.example", 7);
+	int nq = dns_build_query_type(q, sizeof(q), "mirror.lab.example", 7, DNS_TYPE_AAAA);
+
+	CHECK_EQ_INT(na, nq);
+	CHECK(memcmp(a, q, (size_t)nq - 4) == 0);
+	CHECK(q[nq - 4] == 0 && q[nq - 3] == 28 && q[nq - 2] == 0 && q[nq - 1] == 1);
+}
+
 static void test_build(void)
 {
 	uint8_t q[600], cap[64];
@@ -230,6 +298,8 @@ int main(void)
 {
 	test_build();
 	test_fixtures();
+	test_typed();
+	test_build_aaaa();
 	test_hostile();
 	test_long_chain();
 	return check_report("test_dns_pkt");

@@ -601,6 +601,49 @@ static void test_request(void)
 	}
 }
 
+/* Through a proxy (RFC 9112 3.2.2): the absolute-form target, the same Host and Range. */
+static const struct {
+	const char *url, *host_override;
+	uint64_t first;
+	const char *if_range, *req;
+} abs_cases[] = {
+	{ "http://mirror.example/image.squashfs", NULL, 0, NULL,
+	  "GET http://mirror.example/image.squashfs HTTP/1.1\r\nHost: mirror.example" HEAD
+	  "Connection: close\r\n\r\n" },
+	{ "http://mirror:8080/a/b.img?x=1", NULL, 1048576, "\"e1\"",
+	  "GET http://mirror:8080/a/b.img?x=1 HTTP/1.1\r\nHost: mirror:8080" HEAD
+	  "Connection: close\r\nRange: bytes=1048576-\r\nIf-Range: \"e1\"\r\n\r\n" },
+	{ "http:///img", "10.0.2.2", 0, NULL,
+	  "GET http://10.0.2.2/img HTTP/1.1\r\nHost: 10.0.2.2" HEAD "Connection: close\r\n\r\n" },
+	{ "http://[2001:db8::1]:8000/i", NULL, 7, NULL,
+	  "GET http://[2001:db8::1]:8000/i HTTP/1.1\r\nHost: [2001:db8::1]:8000" HEAD
+	  "Connection: close\r\nRange: bytes=7-\r\n\r\n" },
+};
+
+static void test_request_absolute(void)
+{
+	char buf[512];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(abs_cases) / sizeof(abs_cases[0]); i++) {
+		struct http_req q = { 0 };
+		struct url u;
+		int rc;
+
+		CHECK_EQ_INT(url_parse(abs_cases[i].url, &u), 0);
+		q.url = &u;
+		q.host = abs_cases[i].host_override;
+		q.range_first = abs_cases[i].first;
+		q.if_range = abs_cases[i].if_range;
+		q.absolute = 1;
+		rc = http_request_build(buf, sizeof(buf), &q);
+		CHECK_EQ_INT(rc, strlen(abs_cases[i].req));
+		CHECK_EQ_STR(buf, abs_cases[i].req);
+		for (n = 0; n <= (size_t)rc; n++)
+			CHECK_EQ_INT(http_request_build(buf, n, &q), -ENOSPC);
+	}
+}
+
 /* A struct built by hand, not by url_parse(), must not smuggle bytes in. */
 static void test_request_guards(void)
 {
@@ -680,6 +723,7 @@ int main(void)
 	test_interim_cap();
 	test_request();
 	test_request_guards();
+	test_request_absolute();
 	test_validators();
 	return check_report("http");
 }

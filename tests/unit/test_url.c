@@ -43,7 +43,24 @@ static const struct {
 	{ "http://host:8a/", -EINVAL, 0, 0, 0 },
 	{ "http://host:80:81/", -EINVAL, 0, 0, 0 },
 	{ "http://user:pw@host/", -EINVAL, 0, 0, 0 },
-	{ "http://[::1]/", -EINVAL, 0, 0, 0 },
+	/* RFC 3986 3.2.2 IP-literals: the host keeps its brackets (Host header) */
+	{ "http://[::1]/", 0, "[::1]", 80, "/" },
+	{ "http://[2001:db8::10]:8080/img?x", 0, "[2001:db8::10]", 8080, "/img?x" },
+	{ "http://[2001:DB8:0:0:0:0:0:1]", 0, "[2001:DB8:0:0:0:0:0:1]", 80, "/" },
+	{ "http://[::ffff:10.0.2.2]/i", 0, "[::ffff:10.0.2.2]", 80, "/i" },
+	{ "http://[fe80::1%25eth0]/", -EADDRNOTAVAIL, 0, 0, 0 },
+	{ "http://[fe80::1%eth0]/", -EADDRNOTAVAIL, 0, 0, 0 },
+	{ "http://[::1/", -EINVAL, 0, 0, 0 },
+	{ "http://[::1]x/", -EINVAL, 0, 0, 0 },
+	{ "http://[::1]:/", 0, "[::1]", 80, "/" },
+	{ "http://[::1]:0/", -EINVAL, 0, 0, 0 },
+	{ "http://[]/", -EINVAL, 0, 0, 0 },
+	{ "http://[host]/", -EINVAL, 0, 0, 0 },
+	{ "http://[10.0.2.2]/", -EINVAL, 0, 0, 0 },
+	{ "http://[v1.x]/", -EINVAL, 0, 0, 0 },
+	{ "http://::1/", -EINVAL, 0, 0, 0 },
+	{ "http://x[::1]/", -EINVAL, 0, 0, 0 },
+	{ "http://[::1]@h/", -EINVAL, 0, 0, 0 },
 	{ "http://ho st/", -EINVAL, 0, 0, 0 },
 	{ "http://host/a b", -EINVAL, 0, 0, 0 },
 	{ "http://host/a\r\nX-Injected: 1", -EINVAL, 0, 0, 0 },
@@ -124,6 +141,65 @@ static const struct {
 	{ "167772161", -EINVAL, { 0 } },
 };
 
+static const struct {
+	const char *in;
+	int rc;
+	uint8_t b[16];
+} ipv6_cases[] = {
+	{ "::", 0, { 0 } },
+	{ "::1", 0, { [15] = 1 } },
+	{ "1::", 0, { 0, 1 } },
+	{ "2001:db8::1", 0, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+	{ "2001:DB8:0:0:8:800:200C:417A", 0,
+	  { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 8, 8, 0, 0x20, 0x0c, 0x41, 0x7a } },
+	{ "ff01::101", 0, { 0xff, 0x01, [14] = 1, [15] = 1 } },
+	{ "1:2:3:4:5:6:7::", 0, { 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0 } },
+	{ "::2:3:4:5:6:7:8", 0, { 0, 0, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8 } },
+	{ "::ffff:10.0.2.2", 0, { [10] = 0xff, [11] = 0xff, [12] = 10, [13] = 0, [14] = 2, [15] = 2 } },
+	{ "1:2:3:4:5:6:1.2.3.4", 0, { 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 1, 2, 3, 4 } },
+	{ "fe80::0abc", 0, { 0xfe, 0x80, [14] = 0x0a, [15] = 0xbc } },
+	{ "", -EINVAL, { 0 } },
+	{ ":", -EINVAL, { 0 } },
+	{ ":::", -EINVAL, { 0 } },
+	{ ":1::", -EINVAL, { 0 } },
+	{ "1:", -EINVAL, { 0 } },
+	{ "1::2::3", -EINVAL, { 0 } },
+	{ "1:2:3:4:5:6:7", -EINVAL, { 0 } },
+	{ "1:2:3:4:5:6:7:8:9", -EINVAL, { 0 } },
+	{ "1:2:3:4:5:6:7:8::", -EINVAL, { 0 } },
+	{ "1:2:3:4:5:6:7:8:1.2.3.4", -EINVAL, { 0 } },
+	{ "1:2:3:4:5:6:7::8", -EINVAL, { 0 } },	/* "::" stands for at least one group */
+	{ "12345::", -EINVAL, { 0 } },
+	{ "g::", -EINVAL, { 0 } },
+	{ "::1.2.3", -EINVAL, { 0 } },
+	{ "::1.2.3.4:5", -EINVAL, { 0 } },
+	{ "::010.0.0.1", -EINVAL, { 0 } },
+	{ "::1 ", -EINVAL, { 0 } },
+	{ "[::1]", -EINVAL, { 0 } },
+	{ "fe80::1%eth0", -EINVAL, { 0 } },
+	{ "10.0.2.2", -EINVAL, { 0 } },
+};
+
+static void test_ipv6(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ipv6_cases) / sizeof(ipv6_cases[0]); i++) {
+		uint8_t a[16];
+		int rc;
+
+		memset(a, 0xee, sizeof(a));
+		rc = url_ipv6_literal(ipv6_cases[i].in, a);
+		CHECK_EQ_INT(rc, ipv6_cases[i].rc);
+		if (rc != ipv6_cases[i].rc)
+			fprintf(stderr, "  case %zu: \"%s\"\n", i, ipv6_cases[i].in);
+		if (rc == 0)
+			CHECK(memcmp(a, ipv6_cases[i].b, 16) == 0);
+		else
+			CHECK(a[0] == 0xee && a[15] == 0xee);
+	}
+}
+
 static void test_ipv4(void)
 {
 	size_t i;
@@ -150,6 +226,9 @@ static const struct {
 	unsigned port;
 	const char *path;
 } resolve_cases[] = {
+	{ "http://[2001:db8::1]:81/b/c", "d/e", 0, "[2001:db8::1]", 81, "/b/d/e" },
+	{ "http://a:81/b/c/d?q", "http://[::1]:8000/x", 0, "[::1]", 8000, "/x" },
+	{ "http://a:81/b/c/d?q", "//[fe80::1%25lo]/x", -EADDRNOTAVAIL, 0, 0, 0 },
 	{ "http://a:81/b/c/d?q", "http://other/x", 0, "other", 80, "/x" },
 	{ "http://a:81/b/c/d?q", "HTTP://other:82", 0, "other", 82, "/" },
 	{ "http://a:81/b/c/d?q", "//other/x/../y", 0, "other", 80, "/y" },
@@ -233,6 +312,7 @@ int main(void)
 	test_parse();
 	test_lengths();
 	test_ipv4();
+	test_ipv6();
 	test_resolve();
 	test_resolve_edges();
 	return check_report("url");
