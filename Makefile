@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab host host-test nbd-host-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof fuzz fuzz-replay netlab netlab-v6 host host-test nbd-host-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -150,6 +150,10 @@ e2e: $(BUILD)/netinit
 # Namespace lab (root): QEMU on taps with dnsmasq, see tests/netlab/lab.sh.
 netlab: $(BUILD)/netinit
 	@sh tests/netlab/lab.sh
+
+# IPv6 namespace lab (root): dnsmasq enable-ra, DHCPv6, static; tests/netlab/v6.sh.
+netlab-v6: $(BUILD)/netinit
+	@flock /tmp/netlab.lock sh tests/netlab/v6.sh
 
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
