@@ -120,7 +120,8 @@ static int send_rs(struct net6 *s)
 	return sendto(s->fd, rs, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) == n ? 0 : -errno;
 }
 
-static void recv_ra(struct net6 *s)
+/* One queued RA; returns what recvmsg did (<= 0: nothing more queued). */
+static ssize_t recv_one(struct net6 *s)
 {
 	uint8_t buf[1500], cbuf[64];
 	struct sockaddr_in6 src;
@@ -131,7 +132,7 @@ static void recv_ra(struct net6 *s)
 	ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
 
 	if (n <= 0)
-		return;
+		return n;
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
 		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)
 			memcpy(&hops, CMSG_DATA(c), sizeof(hops));
@@ -140,10 +141,17 @@ static void recv_ra(struct net6 *s)
 	    ndisc_parse_ra(buf, (size_t)n, &s->ra) < 0) {
 		log_debug("%s: RA ignored (hop limit %d, or not link-local, or malformed)",
 			  s->nif->name, hops);
-		return;
+		return n;
 	}
 	memcpy(s->router, src.sin6_addr.s6_addr, 16);
 	s->have_ra = 1;
+	return n;
+}
+
+static void recv_ra(struct net6 *s)
+{
+	while (!s->have_ra && recv_one(s) > 0)
+		;
 }
 
 int net6_wait_ra(struct net6 *s, int n, uint64_t deadline)
@@ -165,12 +173,16 @@ int net6_wait_ra(struct net6 *s, int n, uint64_t deadline)
 			pfd[i].fd = s[i].fd;
 			pfd[i].events = POLLIN;
 		}
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		if (poll(pfd, (nfds_t)n, (int)(wake - now)) > 0)
+		/* past the deadline: one last look at what queued meanwhile */
+		if (poll(pfd, (nfds_t)n, now >= deadline ? 0 : (int)(wake - now)) > 0)
 			for (i = 0; i < n; i++)
 				if (pfd[i].revents & POLLIN)
 					recv_ra(&s[i]);
+		for (i = 0; now >= deadline && i < n; i++)
+			if (s[i].have_ra)
+				return i;
+		if (now >= deadline)
+			return -ETIMEDOUT;
 	}
 }
 
