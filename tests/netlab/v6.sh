@@ -7,7 +7,9 @@
 #                (ra-only) with RDNSS and DNSSL; the fetch over IPv4 boots
 #                the live root; the next stage's /etc/resolv.conf holds the
 #                IPv4 and the IPv6 server
-#   dual-dhcp6   no ip=: DHCPv4, and stateful DHCPv6 (the RA's M flag)
+#   dual-dhcp6   no ip=: DHCPv4, and stateful DHCPv6 (the RA's M flag);
+#                netinit.keepnet=1 leaves the address (dual-slaac, keepnet=0:
+#                none left)
 #   auto6        ip=auto6, IPv6 only: SLAAC + RDNSS, no DHCPv4 packet sent
 #   dhcp6        ip=dhcp6, IPv6 only: stateful DHCPv6 (IA_NA)
 #   static6      ip=[fd36::50]::[fd36::1]:64::eth0:none:[fd36::53], no server
@@ -15,8 +17,10 @@
 # The IPv6-only cases cannot fetch the image here (the fetch over IPv6 is
 # not this branch's): they check netinit's IPv6 line and that the fetch was
 # tried (no IPv4 route: 'cannot connect'). The next stage is a script (/v6check, appended to the initrd) that
-# prints /etc/resolv.conf as "NEXT-STAGE-RESOLV: <line>", then runs the
-# genkernel stand-in. Needs root; run under `flock /tmp/netlab.lock`.
+# prints /etc/resolv.conf as "NEXT-STAGE-RESOLV: <line>" and the global
+# IPv6 addresses left after handoff (netinit.keepnet) as "NEXT-STAGE-INET6:
+# <dev> <hex>/<plen hex>", then runs the genkernel stand-in.
+# Needs root; run under `flock /tmp/netlab.lock`.
 # NETLAB_V6_CASES picks cases (default all).
 set -eu
 
@@ -141,6 +145,11 @@ case_dual_slaac() {
 	has dual-slaac "eth0: IPv6 fd36::5054:ff:fe36:1/64 (SLAAC), router fe80::"
 	has dual-slaac ", DNS fd36::53 in "
 	has dual-slaac "NEXT-STAGE-RESOLV: search v6.lab.example"
+	# netinit.keepnet=0 (the default): the link went down, its IPv6 addresses with it
+	if log_has netlab-v6-dual-slaac "NEXT-STAGE-INET6: eth0"; then
+		echo "netlab-v6-dual-slaac: IPv6 address left with netinit.keepnet=0" >&2
+		ok=0
+	fi
 	record dual-slaac
 }
 
@@ -148,12 +157,13 @@ case_dual_dhcp6() {
 	# shellcheck disable=SC2046
 	dnsmasq_run dual-dhcp6 $(v4_range) $(v6_dns) --enable-ra \
 		--dhcp-range=::100,::1ff,constructor:"$br",64,1h
-	qemu_run dual-dhcp6 ""
+	qemu_run dual-dhcp6 "netinit.keepnet=1"
 	ok=1
 	live dual-dhcp6
 	has dual-dhcp6 "eth0: bound to 10.36.0.1"
 	has dual-dhcp6 "eth0: IPv6 fd36::1"
 	has dual-dhcp6 "/128 (DHCPv6), router fe80::"
+	has dual-dhcp6 "NEXT-STAGE-INET6: eth0 fd3600000000000000000000000001"	# keepnet=1
 	grep -q "DHCPREPLY($br) fd36::1[0-9a-f][0-9a-f] " "$logs/netlab-v6-dual-dhcp6.dnsmasq.log" || {
 		echo "netlab-v6-dual-dhcp6: dnsmasq sent no DHCPv6 REPLY with an address" >&2
 		ok=0
@@ -228,6 +238,9 @@ mkdir -p "$nl/extra"
 cat >"$nl/extra/v6check" <<'EOS'
 #!/bin/sh
 while read -r l; do echo "NEXT-STAGE-RESOLV: $l"; done </etc/resolv.conf >/dev/console
+while read -r a i p s f d; do
+	[ "$s" = 00 ] && echo "NEXT-STAGE-INET6: $d $a/$p"
+done </proc/net/if_inet6 >/dev/console
 exec /init.orig "$@"
 EOS
 chmod 0755 "$nl/extra/v6check"
