@@ -241,9 +241,6 @@ static int auto_up(const struct netinit_config *cfg, const struct ipconf *ic,
 	uint64_t t0 = clock_ms(), end = t0 + cfg->timeout * 1000ULL;
 	int dual = ic->mode == IPCONF_DHCP, n6 = 0, i, rc = -ENOENT, rc6;
 
-	/* IPv6 as a module (ipv6.ko, not built in): only the IPv6-only modes load it */
-	if (!dual && access("/proc/sys/net/ipv6", F_OK) < 0)
-		modules_load("ipv6");
 	for (i = 0; i < n; i++) {
 		rc = net6_open(&s6[n6], &up[i]);
 		if (rc == 0)
@@ -311,6 +308,9 @@ int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 	}
 	rc = modules_coldplug();
 	log_debug("coldplug loaded %d modules", rc);
+	/* IPv6 as a module (ipv6.ko, not built in): the IPv6-only modes load it */
+	if (ic.mode >= IPCONF_DHCP6 && access("/proc/sys/net/ipv6", F_OK) < 0)
+		modules_load("ipv6");
 	n = pick_interfaces(cfg, iface_spec(cfg, &ic), up, all, &n_all);
 	if (n < 0)
 		return n;
