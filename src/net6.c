@@ -41,6 +41,18 @@ struct v6info {
 	char search[128];
 };
 
+/* Adds @a to v->dns unless it is there already (RA and DHCPv6 often both name it). */
+static void add_dns(struct v6info *v, const uint8_t *a)
+{
+	unsigned i;
+
+	for (i = 0; i < v->n_dns; i++)
+		if (!memcmp(v->dns[i], a, 16))
+			return;
+	if (v->n_dns < sizeof(v->dns) / 16)
+		memcpy(v->dns[v->n_dns++], a, 16);
+}
+
 static int sysctl6(const char *ifname, const char *key, const char *val)
 {
 	char path[80];
@@ -359,8 +371,8 @@ static int dhcp6_run(const struct netif *nif, int stateful, uint64_t deadline, s
 			v->how = "DHCPv6";
 	}
 	close(fd);
-	for (i = 0; !rc && i < m.n_dns && v->n_dns < sizeof(v->dns) / 16; i++)
-		memcpy(v->dns[v->n_dns++], m.dns[i], 16);
+	for (i = 0; !rc && i < m.n_dns; i++)
+		add_dns(v, m.dns[i]);
 	if (!rc && m.search[0] && !v->search[0])
 		memcpy(v->search, m.search, sizeof(v->search));
 	return rc;
@@ -432,7 +444,7 @@ int net6_configure(struct net6 *s, enum ipconf_mode mode, uint64_t deadline, uin
 	memset(&v, 0, sizeof(v));
 	v.how = "SLAAC";
 	for (i = 0; s->have_ra && i < s->ra.n_dns; i++)
-		memcpy(v.dns[v.n_dns++], s->ra.dns[i], 16);
+		add_dns(&v, s->ra.dns[i]);
 	memcpy(v.search, s->ra.search, sizeof(v.search));
 	if (stateful || (s->have_ra && (s->ra.flags & NDISC_RA_OTHER)))
 		rc = dhcp6_run(s->nif, stateful, deadline, &v);
@@ -481,7 +493,7 @@ int net6_static(const struct netif *nif, const struct ipconf *ic, uint64_t deadl
 	}
 	for (i = 0; i < 2; i++)
 		if (memcmp(ic->dns6[i], zero, 16))
-			memcpy(v.dns[v.n_dns++], ic->dns6[i], 16);
+			add_dns(&v, ic->dns6[i]);
 	report(nif, &v, memcmp(ic->gw6, zero, 16) ? ic->gw6 : NULL, t0);
 	return 0;
 }

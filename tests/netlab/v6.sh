@@ -163,6 +163,7 @@ case_dual_dhcp6() {
 	has dual-dhcp6 "eth0: bound to 10.36.0.1"
 	has dual-dhcp6 "eth0: IPv6 fd36::1"
 	has dual-dhcp6 "/128 (DHCPv6), router fe80::"
+	has dual-dhcp6 ", DNS fd36::53 in "	# RA and DHCPv6 both name it: once
 	has dual-dhcp6 "NEXT-STAGE-INET6: eth0 fd3600000000000000000000000001"	# keepnet=1
 	grep -q "DHCPREPLY($br) fd36::1[0-9a-f][0-9a-f] " "$logs/netlab-v6-dual-dhcp6.dnsmasq.log" || {
 		echo "netlab-v6-dual-dhcp6: dnsmasq sent no DHCPv6 REPLY with an address" >&2
