@@ -10,7 +10,8 @@
 #   dual-dhcp6   no ip=: DHCPv4, and stateful DHCPv6 (the RA's M flag);
 #                netinit.keepnet=1 leaves the address (dual-slaac, keepnet=0:
 #                none left)
-#   auto6        ip=auto6, IPv6 only: SLAAC + RDNSS, no DHCPv4 packet sent
+#   auto6        ip=auto6, IPv6 only: SLAAC + RDNSS, the O flag (ra-stateless):
+#                an Information-Request; no DHCPv4 packet sent
 #   dhcp6        ip=dhcp6, IPv6 only: stateful DHCPv6 (IA_NA)
 #   static6      ip=[fd36::50]::[fd36::1]:64::eth0:none:[fd36::53], no server
 #   v4only       no ip=, no IPv6 router: IPv4 is not held up (< 2.5 s after link)
@@ -182,12 +183,18 @@ tried() {
 }
 
 case_auto6() {
+	# ra-stateless: the O flag, DNS also by a DHCPv6 Information-Request
 	# shellcheck disable=SC2046
-	dnsmasq_run auto6 $(v4_range) $(v6_dns) --enable-ra --dhcp-range=::,constructor:"$br",ra-only,64
+	dnsmasq_run auto6 $(v4_range) $(v6_dns) --enable-ra \
+		--dhcp-range=::,constructor:"$br",ra-stateless,64
 	qemu_run auto6 "ip=auto6"
 	ok=1
 	has auto6 "eth0: IPv6 fd36::5054:ff:fe36:1/64 (SLAAC), router fe80::"
 	has auto6 ", DNS fd36::53 in "
+	grep -q "DHCPINFORMATION-REQUEST($br)" "$logs/netlab-v6-auto6.dnsmasq.log" || {
+		echo "netlab-v6-auto6: no DHCPv6 Information-Request despite the O flag" >&2
+		ok=0
+	}
 	tried auto6
 	record auto6
 }
