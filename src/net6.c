@@ -206,7 +206,9 @@ static int hexval(char c)
 /*
  * /proc/net/if_inet6: "<32 hex> <ifindex> <plen> <scope> <flags> <name>".
  * 1 and the address when @ifindex has a global one (@want if not NULL)
- * past DAD, 0 if not (yet), -EADDRINUSE if DAD failed on one.
+ * past DAD, 0 if not (yet), -EADDRINUSE if DAD failed on one. Site-local
+ * (scope 0x40, fec0::/10, deprecated but what QEMU's slirp hands out)
+ * counts as global.
  */
 static int global_addr(int ifindex, const uint8_t *want, struct v6info *v)
 {
@@ -220,7 +222,7 @@ static int global_addr(int ifindex, const uint8_t *want, struct v6info *v)
 	buf[n] = '\0';
 	for (l = buf; strlen(l) > 45; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
 		if (sscanf(l + 32, "%x %x %x %x", &idx, &plen, &scope, &flags) != 4 ||
-		    (int)idx != ifindex || scope != 0)
+		    (int)idx != ifindex || (scope != 0 && scope != 0x40))
 			continue;
 		if (flags & F_DADFAILED)
 			rc = -EADDRINUSE;
