@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Os -static $(WARN) -ffunction-sections -fdata-sections
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c src/nbd_wire.c
+PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c src/nbd_wire.c src/ndisc_pkt.c src/dhcp6_pkt.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders fuzz fuzz-replay netlab netlab-servers host host-test nbd-host-test stream-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders fuzz fuzz-replay netlab netlab-servers netlab-v6 host host-test nbd-host-test stream-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -179,6 +179,10 @@ e2e-loaders: $(BUILD)/netinit
 netlab-servers: $(BUILD)/netinit
 	@sh tests/netlab/servers.sh
 
+# IPv6 namespace lab (root): dnsmasq enable-ra, DHCPv6, static; tests/netlab/v6.sh.
+netlab-v6: $(BUILD)/netinit
+	@flock /tmp/netlab.lock sh tests/netlab/v6.sh
+
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
@@ -188,7 +192,7 @@ e2e-faults: $(BUILD)/netinit
 e2e-stream-proof:
 	@sh tests/qemu/stream-proof.sh
 
-check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers
+check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers netlab-v6
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 40 minutes on 2 cores; see bench/run.sh.

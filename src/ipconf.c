@@ -41,18 +41,105 @@ uint32_t ipconf_default_mask(uint32_t addr)
 	return addr;
 }
 
-/* 0 = DHCP, 1 = off, -1 = not a word the kernel knows */
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* RFC 4291 2.2 forms 1 and 2 (klibc's inet_pton knows no "::"); no
+ * embedded IPv4. */
+int ipconf_ipv6_literal(const char *s, uint8_t out[16])
+{
+	uint16_t g[8];
+	int n = 0, gap = -1, d, v, k;
+
+	if (s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		s += 2;
+	}
+	while (*s) {
+		for (v = k = 0; k < 4 && (d = hexdigit(*s)) >= 0; k++, s++)
+			v = v << 4 | d;
+		if (!k || n == 8)
+			return -EINVAL;
+		g[n++] = (uint16_t)v;
+		if (!*s)
+			break;
+		if (*s++ != ':' || !*s)
+			return -EINVAL;
+		if (*s == ':') {
+			if (gap >= 0)
+				return -EINVAL;
+			gap = n;
+			s++;
+		}
+	}
+	if (gap < 0 ? n != 8 : n > 7)
+		return -EINVAL;
+	memset(out, 0, 16);
+	for (k = 0; k < n; k++) {
+		int at = gap >= 0 && k >= gap ? 8 - n + k : k;
+
+		out[2 * at] = (uint8_t)(g[k] >> 8);
+		out[2 * at + 1] = (uint8_t)g[k];
+	}
+	return 0;
+}
+
+/* An enum ipconf_mode for <autoconf>, -1 if neither the kernel nor dracut knows it. */
 static int autoconf_word(const char *w)
 {
-	static const char *const dhcp[] = { "", "on", "any", "dhcp", "both", "bootp" };
+	static const struct {
+		char w[8];
+		uint8_t mode;
+	} t[] = {
+		{ "", IPCONF_DHCP }, { "on", IPCONF_DHCP }, { "any", IPCONF_DHCP },
+		{ "dhcp", IPCONF_DHCP }, { "both", IPCONF_DHCP }, { "bootp", IPCONF_DHCP },
+		{ "off", IPCONF_OFF }, { "none", IPCONF_OFF }, { "dhcp6", IPCONF_DHCP6 },
+		{ "auto6", IPCONF_AUTO6 }, { "either6", IPCONF_EITHER6 },
+	};
 	unsigned i;
 
-	if (!strcmp(w, "off") || !strcmp(w, "none"))
-		return 1;
-	for (i = 0; i < sizeof(dhcp) / sizeof(dhcp[0]); i++)
-		if (!strcmp(w, dhcp[i]))
-			return 0;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(w, t[i].w))
+			return t[i].mode;
 	return -1;
+}
+
+/* [v6] in <client>, <gw>, <dns0>, <dns1>; <server> is read and ignored. */
+static int take_v6(struct ipconf *c, unsigned i, char *f, char *err, size_t errlen)
+{
+	uint8_t a[16], *dst[FIELDS] = { c->client6, NULL, c->gw6, [7] = c->dns6[0], c->dns6[1] };
+	size_t n = strlen(f);
+
+	if (n < 3 || f[n - 1] != ']' || (f[n - 1] = '\0', ipconf_ipv6_literal(f + 1, a) < 0))
+		return fail(err, errlen, "ip=: <%s> '%s]' is not an IPv6 address in brackets "
+			    "(e.g. [2001:db8::5])", field_name[i], f);
+	if (i != 1 && !dst[i])
+		return fail(err, errlen, "ip=: <%s> cannot be an IPv6 address%s", field_name[i], "");
+	if (dst[i])
+		memcpy(dst[i], a, 16);
+	if (i == 0)
+		c->prefix6 = 64;
+	return 0;
+}
+
+/* <mask> after an IPv6 <client>: a prefix length, 1..128. */
+static int take_prefix(struct ipconf *c, const char *f, char *err, size_t errlen)
+{
+	unsigned v = 0;
+	const char *p;
+
+	for (p = f; *p >= '0' && *p <= '9' && v <= 128; p++)
+		v = v * 10 + (unsigned)(*p - '0');
+	if (*p || !v || v > 128)
+		return fail(err, errlen, "ip=: <mask> '%s' after an IPv6 <client> must be a "
+			    "prefix length (1..128, e.g. 64)%s", f, "");
+	c->prefix6 = (uint8_t)v;
+	return 0;
 }
 
 /* A contiguous netmask (ones then zeros), network byte order. */
@@ -64,7 +151,7 @@ static int mask_ok(uint32_t m)
 	return h && (~h & (~h + 1)) == 0;
 }
 
-static int take_field(struct ipconf *c, unsigned i, const char *f, char *err, size_t errlen)
+static int take_field(struct ipconf *c, unsigned i, char *f, char *err, size_t errlen)
 {
 	static const size_t addr_off[FIELDS] = {
 		offsetof(struct ipconf, client), offsetof(struct ipconf, server),
@@ -86,6 +173,10 @@ static int take_field(struct ipconf *c, unsigned i, const char *f, char *err, si
 		return 0;	/* <autoconf>: decided once all fields are in */
 	if (!f[0])
 		return 0;
+	if (f[0] == '[')
+		return take_v6(c, i, f, err, errlen);
+	if (i == 3 && c->prefix6)
+		return take_prefix(c, f, err, errlen);
 	if (url_ipv4_literal(f, &a) < 0)
 		return fail(err, errlen, "ip=: <%s> '%s' is not an IPv4 address (a.b.c.d)",
 			    field_name[i], f);
@@ -105,7 +196,7 @@ int ipconf_parse(const char *s, size_t len, struct ipconf *c, char *err, size_t 
 	int rc, word;
 
 	memset(c, 0, sizeof(*c));
-	if (memchr(s, ':', len) == NULL) {
+	if (memchr(s, ':', len) == NULL && !(len && s[0] == '[')) {
 		if (len > FIELD_MAX)
 			return fail(err, errlen, "ip=: value too long%s%s", "", "");
 		memcpy(autoconf, s, len);
@@ -114,17 +205,22 @@ int ipconf_parse(const char *s, size_t len, struct ipconf *c, char *err, size_t 
 			return fail(err, errlen, "ip=: NUL byte in the value%s%s", "", "");
 		word = autoconf_word(autoconf);
 		if (word >= 0) {
-			c->mode = word ? IPCONF_OFF : IPCONF_DHCP;
+			c->mode = (enum ipconf_mode)word;
 			return 0;
 		}
 		if (url_ipv4_literal(autoconf, &c->client) < 0)
-			return fail(err, errlen, "ip=%s: unknown; use ip=dhcp, ip=off or "
+			return fail(err, errlen, "ip=%s: unknown; use ip=dhcp, ip=dhcp6, ip=auto6, "
+				    "ip=either6, ip=off or "
 				    "ip=<client>:<server>:<gw>:<mask>:<host>:<dev>:<autoconf>%s",
 				    autoconf, "");
 		autoconf[0] = '\0';
 	}
 	for (i = 0; pos <= len; i++) {
-		for (n = 0; pos + n < len && s[pos + n] != ':'; n++)
+		n = 0;
+		if (pos < len && s[pos] == '[')	/* [v6]: its colons are not separators */
+			while (pos + n < len && s[pos + n++] != ']')
+				;
+		for (; pos + n < len && s[pos + n] != ':'; n++)
 			;
 		if (i >= FIELDS)
 			return fail(err, errlen, "ip=: more than %s fields (%s)", "10",
@@ -144,13 +240,13 @@ int ipconf_parse(const char *s, size_t len, struct ipconf *c, char *err, size_t 
 	word = autoconf_word(autoconf);
 	if (word < 0)
 		return fail(err, errlen, "ip=: <autoconf> '%s' unknown: use off, none, dhcp, "
-			    "on or any%s", autoconf, "");
+			    "on, any, dhcp6, auto6 or either6%s", autoconf, "");
 	if (c->client) {
 		c->mode = IPCONF_STATIC;
 		if (!c->mask)
 			c->mask = ipconf_default_mask(c->client);
 	} else {
-		c->mode = word ? IPCONF_OFF : IPCONF_DHCP;
+		c->mode = c->prefix6 ? IPCONF_STATIC6 : (enum ipconf_mode)word;
 	}
 	return 0;
 }

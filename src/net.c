@@ -18,11 +18,21 @@
 #include "log.h"
 #include "modules.h"
 #include "net.h"
+#include "net6.h"
 #include "netif.h"
 #include "url.h"
 
 #define CARRIER_QUIET_MS 3000
 #define CARRIER_GRACE_MS 1500
+/*
+ * Dual stack (ip=dhcp or none): IPv6 is tried beside IPv4, never in its
+ * way. The RA sockets queue from link up while DHCPv4 runs; an RA must
+ * have come V6_GRACE_MS after link up (the kernel's link-local DAD and
+ * RS take ~1-2 s), else IPv4 goes on alone. V6_DUAL_MS bounds DAD and
+ * DHCPv6 after the RA.
+ */
+#define V6_GRACE_MS 2500
+#define V6_DUAL_MS 5000
 
 /* Does @nif match @spec, an interface name or a MAC ("" matches all)? */
 static int iface_match(const char *spec, const struct netif *nif)
@@ -186,6 +196,89 @@ static int dhcp_up(const struct netinit_config *cfg, const struct ipconf *ic,
 	return i;
 }
 
+/*
+ * IPv6 on @s[0..n) (opened at link up): the first with an RA, or for
+ * dhcp6 the first interface after V6_GRACE_MS without one. Returns the
+ * index into @s or a negative errno (logged if @quiet is 0).
+ */
+static int v6_up(enum ipconf_mode mode, struct net6 *s, int n, uint64_t ra_deadline,
+		 uint64_t deadline, uint64_t t0, int quiet)
+{
+	int i, rc;
+
+	i = net6_wait_ra(s, n, mode == IPCONF_DHCP6 && ra_deadline > t0 + V6_GRACE_MS ?
+			 t0 + V6_GRACE_MS : ra_deadline);
+	if (i < 0 && mode == IPCONF_DHCP6)
+		i = 0;		/* DHCPv6 gives an address, but no route: on-link only */
+	if (i < 0) {
+		if (!quiet)
+			log_err("%s%s: no IPv6 router advertisement in %llu s: check the router "
+				"(radvd, dnsmasq enable-ra), or raise netinit.timeout",
+				s[0].nif->name, n > 1 ? " and the others" : "",
+				(unsigned long long)(ra_deadline - t0) / 1000);
+		else
+			log_info("no IPv6 router on the link within %u ms: IPv4 only", V6_GRACE_MS);
+		return i;
+	}
+	rc = net6_configure(&s[i], mode, deadline, t0);
+	return rc < 0 ? rc : i;
+}
+
+/* Index of @nif in @up, for the winner of the IPv6 race. */
+static int index_of(const struct netif *up, const struct netif *nif)
+{
+	return (int)(nif - up);
+}
+
+/*
+ * DHCP, dual stack or IPv6 only (ip=dhcp, dhcp6, auto6, either6). Returns
+ * the index of the configured interface in @up or a negative errno.
+ */
+static int auto_up(const struct netinit_config *cfg, const struct ipconf *ic,
+		   const struct netif *up, int n, uint32_t *next_server)
+{
+	struct net6 s6[NETIF_MAX];
+	uint64_t t0 = clock_ms(), end = t0 + cfg->timeout * 1000ULL;
+	int dual = ic->mode == IPCONF_DHCP, n6 = 0, i, rc = -ENOENT, rc6;
+
+	for (i = 0; i < n; i++) {
+		rc = net6_open(&s6[n6], &up[i]);
+		if (rc == 0)
+			n6++;
+	}
+	if (!n6 && !dual) {
+		log_err("%s: cannot turn IPv6 on (%s): is IPv6 in the kernel (CONFIG_IPV6, or "
+			"ipv6.ko in the initrd)?", up[0].name, strerror(-rc));
+		return rc;
+	}
+	if (!dual) {
+		rc = v6_up(ic->mode, s6, n6, end, end, t0, 0);
+		if (rc >= 0)
+			rc = index_of(up, s6[rc].nif);
+		goto out;
+	}
+	rc = dhcp_up(cfg, ic, up, n, next_server);
+	for (i = 0; rc >= 0 && i < n6; i++)	/* IPv6 beside IPv4 on the winner only */
+		if (s6[i].nif == &up[rc]) {
+			if (v6_up(IPCONF_DHCP, &s6[i], 1, t0 + V6_GRACE_MS,
+				  clock_ms() + V6_DUAL_MS, t0, 1) < 0)
+				log_debug("IPv6 not configured beside IPv4");
+			goto out;
+		}
+	if (rc < 0 && n6) {	/* no IPv4: IPv6 alone if a router spoke meanwhile */
+		rc6 = v6_up(IPCONF_AUTO6, s6, n6, clock_ms() + V6_GRACE_MS,
+			    clock_ms() + V6_DUAL_MS, t0, 1);
+		if (rc6 >= 0) {
+			log_info("no IPv4, going on with IPv6 only");
+			rc = index_of(up, s6[rc6].nif);
+		}
+	}
+out:
+	for (i = 0; i < n6; i++)
+		net6_close(&s6[i]);
+	return rc;
+}
+
 /* Puts every interface but @keep back down. */
 static void others_down(const struct netif *all, int n, const char *keep)
 {
@@ -215,6 +308,9 @@ int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 	}
 	rc = modules_coldplug();
 	log_debug("coldplug loaded %d modules", rc);
+	/* IPv6 as a module (ipv6.ko, not built in): the IPv6-only modes load it */
+	if (ic.mode >= IPCONF_DHCP6 && access("/proc/sys/net/ipv6", F_OK) < 0)
+		modules_load("ipv6");
 	n = pick_interfaces(cfg, iface_spec(cfg, &ic), up, all, &n_all);
 	if (n < 0)
 		return n;
@@ -227,8 +323,10 @@ int net_up(const struct netinit_config *cfg, uint32_t *next_server)
 	}
 	if (ic.mode == IPCONF_STATIC)
 		rc = static_up(&up[0], &ic, next_server);	/* kernel: the first device */
+	else if (ic.mode == IPCONF_STATIC6)
+		rc = net6_static(&up[0], &ic, clock_ms() + cfg->timeout * 1000ULL);
 	else
-		rc = dhcp_up(cfg, &ic, up, n, next_server);
+		rc = auto_up(cfg, &ic, up, n, next_server);
 	if (rc >= 0)
 		others_down(all, n_all, up[rc].name);
 	return rc < 0 ? rc : 0;

@@ -3,7 +3,8 @@
  * libFuzzer target for src/ipconf.c: the input is an ip= value as a user
  * (or a boot menu) typed it. Invariants: 0 or -EINVAL with a terminated
  * message; strings terminated inside their arrays; a static result has an
- * address and a contiguous netmask; the parse reads no byte past @size
+ * address and a contiguous netmask, a static IPv6 one a prefix length
+ * 1..128 (and only it has one); the parse reads no byte past @size
  * (ASan catches that: the input is passed without a terminator).
  */
 #include <errno.h>
@@ -39,7 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 		if (!c.client || !m || (~m & (~m + 1)) != 0)
 			abort();
-	} else if (c.mode != IPCONF_DHCP && c.mode != IPCONF_OFF) {
+	} else if (c.mode == IPCONF_STATIC6) {
+		if (!c.prefix6 || c.prefix6 > 128)
+			abort();
+	} else if (c.mode > IPCONF_EITHER6 || c.prefix6) {
 		abort();
 	}
 	return 0;
