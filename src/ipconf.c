@@ -41,54 +41,6 @@ uint32_t ipconf_default_mask(uint32_t addr)
 	return addr;
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* RFC 4291 2.2 forms 1 and 2 (klibc's inet_pton knows no "::"); no
- * embedded IPv4. */
-int ipconf_ipv6_literal(const char *s, uint8_t out[16])
-{
-	uint16_t g[8];
-	int n = 0, gap = -1, d, v, k;
-
-	if (s[0] == ':' && s[1] == ':') {
-		gap = 0;
-		s += 2;
-	}
-	while (*s) {
-		for (v = k = 0; k < 4 && (d = hexdigit(*s)) >= 0; k++, s++)
-			v = v << 4 | d;
-		if (!k || n == 8)
-			return -EINVAL;
-		g[n++] = (uint16_t)v;
-		if (!*s)
-			break;
-		if (*s++ != ':' || !*s)
-			return -EINVAL;
-		if (*s == ':') {
-			if (gap >= 0)
-				return -EINVAL;
-			gap = n;
-			s++;
-		}
-	}
-	if (gap < 0 ? n != 8 : n > 7)
-		return -EINVAL;
-	memset(out, 0, 16);
-	for (k = 0; k < n; k++) {
-		int at = gap >= 0 && k >= gap ? 8 - n + k : k;
-
-		out[2 * at] = (uint8_t)(g[k] >> 8);
-		out[2 * at + 1] = (uint8_t)g[k];
-	}
-	return 0;
-}
-
 /* An enum ipconf_mode for <autoconf>, -1 if neither the kernel nor dracut knows it. */
 static int autoconf_word(const char *w)
 {
@@ -115,7 +67,7 @@ static int take_v6(struct ipconf *c, unsigned i, char *f, char *err, size_t errl
 	uint8_t a[16], *dst[FIELDS] = { c->client6, NULL, c->gw6, [7] = c->dns6[0], c->dns6[1] };
 	size_t n = strlen(f);
 
-	if (n < 3 || f[n - 1] != ']' || (f[n - 1] = '\0', ipconf_ipv6_literal(f + 1, a) < 0))
+	if (n < 3 || f[n - 1] != ']' || (f[n - 1] = '\0', url_ipv6_literal(f + 1, a) < 0))
 		return fail(err, errlen, "ip=: <%s> '%s]' is not an IPv6 address in brackets "
 			    "(e.g. [2001:db8::5])", field_name[i], f);
 	if (i != 1 && !dst[i])

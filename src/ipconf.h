@@ -49,10 +49,6 @@ struct ipconf {
  */
 int ipconf_parse(const char *s, size_t len, struct ipconf *c, char *err, size_t errlen);
 
-/* Parses an IPv6 address in RFC 4291 2.2 text (no embedded IPv4) into
- * @out. 0 or -EINVAL. */
-int ipconf_ipv6_literal(const char *s, uint8_t out[16]);
-
 /* RFC 791 classful netmask for @addr (network byte order). */
 uint32_t ipconf_default_mask(uint32_t addr);
 

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 #include "file.h"
 #include "log.h"
 #include "net6.h"
+#include "url.h"
 
 #define ICMP6_FILTER_OPT 1	/* <netinet/icmp6.h>, which klibc lacks */
 #define RS_INTERVAL_MS 4000	/* RFC 4861 10: RTR_SOLICITATION_INTERVAL */
@@ -78,7 +80,7 @@ static void all_routers(struct sockaddr_in6 *sa, const char *grp, int ifindex, u
 	memset(sa, 0, sizeof(*sa));
 	sa->sin6_family = AF_INET6;
 	sa->sin6_port = htons(port);
-	ipconf_ipv6_literal(grp, sa->sin6_addr.s6_addr);
+	url_ipv6_literal(grp, sa->sin6_addr.s6_addr);
 	sa->sin6_scope_id = (uint32_t)ifindex;
 }
 
@@ -203,6 +205,23 @@ static int hexval(char c)
 	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
+/* Four blank-separated hex numbers at @s (what sscanf("%x %x %x %x") read). */
+static int hex_fields(const char *s, unsigned f[4])
+{
+	char *e;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		while (*s == ' ')
+			s++;
+		f[i] = (unsigned)strtoul(s, &e, 16);
+		if (e == s || (*e != ' ' && *e != '\n' && *e != '\0'))
+			return -EBADMSG;
+		s = e;
+	}
+	return 0;
+}
+
 /*
  * /proc/net/if_inet6: "<32 hex> <ifindex> <plen> <scope> <flags> <name>".
  * 1 and the address when @ifindex has a global one (@want if not NULL)
@@ -214,15 +233,15 @@ static int global_addr(int ifindex, const uint8_t *want, struct v6info *v)
 {
 	uint8_t a[16];
 	char buf[2048], *l;
-	unsigned idx, plen, scope, flags, i;
+	unsigned idx, plen, scope, flags, i, f[4];
 	int rc = 0, n = file_read("/proc/net/if_inet6", buf, sizeof(buf) - 1);
 
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
 	for (l = buf; strlen(l) > 45; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
-		if (sscanf(l + 32, "%x %x %x %x", &idx, &plen, &scope, &flags) != 4 ||
-		    (int)idx != ifindex || (scope != 0 && scope != 0x40))
+		if (hex_fields(l + 32, f) < 0 || (idx = f[0], plen = f[1], scope = f[2],
+		    flags = f[3], (int)idx != ifindex) || (scope != 0 && scope != 0x40))
 			continue;
 		if (flags & F_DADFAILED)
 			rc = -EADDRINUSE;

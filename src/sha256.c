@@ -114,7 +114,6 @@ static void blocks_ni(uint32_t h[8], const uint8_t *p, size_t n)
 	for (; n > 0; n--, p += 64) {
 		save_abef = abef;
 		save_cdgh = cdgh;
-#pragma GCC unroll 16
 		for (g = 0; g < 16; g++) {
 			__m128i *x0 = &w[g & 3], x1 = w[(g + 1) & 3];
 			__m128i x2 = w[(g + 2) & 3], x3 = w[(g + 3) & 3];
