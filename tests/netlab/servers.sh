@@ -128,6 +128,7 @@ qemu_run() {
 	rc=0
 	in_ns timeout "${QEMU_TIMEOUT:-300}" qemu-system-x86_64 "$@" </dev/null \
 		>"$logs/servers-$n.log" 2>&1 || rc=$?
+	boot_ended "servers-$n" "$rc"
 	secs=$(($(date +%s) - start))
 	timed_out=0
 	[ "$rc" != 124 ] || timed_out=1

@@ -103,13 +103,15 @@ v6_dns() {
 
 qemu_run() {
 	n=$1
+	rc=0
 	start=$(date +%s)
 	in_ns timeout "${QEMU_TIMEOUT:-240}" qemu-system-x86_64 -accel tcg -m 512 -nographic \
 		-no-reboot -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" \
 		-device "virtio-net-pci,netdev=n0,mac=$mac" \
 		-kernel "$nl/www/vmlinuz" -initrd "$nl/netinit-v6.igz" \
 		-append "console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt cdroot loop=/image.squashfs netinit.sha256=$sha netinit.init=/v6check netinit.url=http://$srv/image.squashfs netinit.retries=0 $2" \
-		</dev/null >"$logs/netlab-v6-$n.log" 2>&1 || true
+		</dev/null >"$logs/netlab-v6-$n.log" 2>&1 || rc=$?
+	boot_ended "netlab-v6-$n" "$rc"
 	secs=$(($(date +%s) - start))
 }
 

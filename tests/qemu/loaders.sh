@@ -53,6 +53,7 @@ loader_boot() {
 	start=$(date +%s)
 	rc=0
 	timeout "${QEMU_TIMEOUT:-240}" qemu-system-x86_64 "$@" </dev/null >"$logs/$n.log" 2>&1 || rc=$?
+	boot_ended "$n" "$rc"
 	secs=$(($(date +%s) - start))
 	timed_out=0
 	[ "$rc" != 124 ] || timed_out=1
