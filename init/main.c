@@ -24,6 +24,7 @@
 #include "image.h"
 #include "log.h"
 #include "net.h"
+#include "netif.h"
 #include "stream_boot.h"
 
 #define CONF_PATH     "/etc/netinit.conf"
@@ -120,6 +121,21 @@ static void run_shell(void)
 	log_err("cannot run /init again: %s", strerror(errno));
 }
 
+/*
+ * Every NIC's link down before a halt or reboot: a server still pushing a
+ * refused body (slirp under TCG) otherwise floods the one CPU with receive
+ * softirqs and the power-off never completes (seen: soft lockups after
+ * "halting", QEMU killed by its time limit).
+ */
+static void links_down(void)
+{
+	static struct netif nifs[NETIF_MAX];
+	int i, n = netif_list(nifs, NETIF_MAX);
+
+	for (i = 0; i < n; i++)
+		netif_set_up(nifs[i].name, 0);
+}
+
 /* After a fatal error: what netinit.onerror says. Never returns. */
 static void __attribute__((noreturn)) fatal(void)
 {
@@ -135,6 +151,7 @@ static void __attribute__((noreturn)) fatal(void)
 		}
 		if (what == ONERROR_HALT) {
 			log_err("boot failed: halting (netinit.onerror=halt)");
+			links_down();
 			sync();
 			reboot(RB_POWER_OFF, NULL);
 		} else {
@@ -146,6 +163,7 @@ static void __attribute__((noreturn)) fatal(void)
 				clock_sleep_ms(1000);
 			}
 			log_console("\n");
+			links_down();
 			sync();
 			reboot(RB_AUTOBOOT, NULL);
 		}
