@@ -55,7 +55,7 @@ $(BUILD)/host/netinit-fetch-asan: $(FETCH_SRCS) $(HDRS) Makefile
 
 # nbd:// against real NBD servers (nbd-server, nbdkit) on 127.0.0.1:
 # tests/host/nbd_client_main.c in front of src/nbd_client.c, under ASan/UBSan.
-NBD_HOST_SRCS := tests/host/nbd_client_main.c src/nbd_client.c src/log.c src/clock.c $(PURE)
+NBD_HOST_SRCS := tests/host/nbd_client_main.c src/nbd_client.c src/tcp.c src/log.c src/clock.c $(PURE)
 
 $(BUILD)/host/netinit-nbd-asan: $(NBD_HOST_SRCS) $(HDRS) Makefile
 	@mkdir -p $(BUILD)/host

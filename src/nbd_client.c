@@ -6,10 +6,8 @@
  * socket is returned blocking and at the transmission phase: from then on
  * the kernel's NBD driver owns the conversation (nbd.c).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +16,7 @@
 #include "clock.h"
 #include "log.h"
 #include "nbd_client.h"
+#include "tcp.h"
 
 /* Waits for @events on @fd until @deadline (clock_ms()). */
 static int wait_until(int fd, short events, uint64_t deadline)
@@ -35,40 +34,6 @@ static int wait_until(int fd, short events, uint64_t deadline)
 		if (rc < 0 && errno != EINTR)
 			return -errno;
 	}
-}
-
-static int tcp_open(uint32_t addr, uint16_t port, uint64_t deadline)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(int);
-	int fd, rc, err = 0;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = addr;
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	if (rc < 0 && errno != EINPROGRESS) {
-		rc = -errno;
-		goto err;
-	}
-	if (rc < 0) {
-		rc = wait_until(fd, POLLOUT, deadline);
-		if (rc < 0)
-			goto err;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-			rc = err ? -err : -errno;
-			goto err;
-		}
-	}
-	return fd;
-err:
-	close(fd);
-	return rc;
 }
 
 static int send_all(int fd, const uint8_t *p, size_t len, uint64_t deadline)
@@ -171,7 +136,7 @@ int nbd_client_open(const struct nbd_url *u, uint32_t addr, unsigned timeout_ms,
 	rc = nbd_hs_init(&h, u->export_name);
 	if (rc < 0)
 		goto err_log;
-	fd = rc = tcp_open(addr, u->port, deadline);
+	fd = rc = tcp_connect(addr, u->port, timeout_ms);
 	if (rc < 0) {
 		log_err("nbd://%s:%u/: cannot connect: %s", u->host, u->port,
 			rc == -ETIMEDOUT ? "no answer in time" : strerror(-rc));

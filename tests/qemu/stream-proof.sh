@@ -41,7 +41,7 @@ mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/lib/modules/$ver"
 klcc -Os -static -Wall -Wextra -Isrc -ffunction-sections -fdata-sections \
 	-Wl,--gc-sections -Wl,-Map,"$work/init.map" -o "$root/init" \
 	tests/qemu/stream_proof.c src/nbd.c src/dm.c src/verity.c src/verity_sb.c \
-	src/nbd_client.c src/nbd_proto.c src/netif.c src/url.c \
+	src/nbd_client.c src/tcp.c src/nbd_proto.c src/netif.c src/url.c \
 	src/modules.c src/modalias.c src/log.c src/clock.c src/file.c src/sha256.c
 strip "$root/init"
 # What the stream modules weigh as linked (sections kept by gc-sections).
