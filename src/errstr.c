@@ -3,7 +3,7 @@
  * strerror() for the static binary. klibc's links sys_errlist: 134
  * pointers and 3.1 KB of text (4.2 KB in all), most of it for errors PID 1
  * never meets ("Streams pipe error"). This one knows the errors the boot
- * stages can actually return (files, mounts, modules, ioctls, sockets) and
+ * stages can actually return (every -E... in src/ among them) (files, mounts, modules, ioctls, sockets) and
  * prints any other as "errno N", which `errno N` or errno(3) decodes.
  * Linux's own texts, so messages read as they did. Host builds keep libc's.
  */
@@ -20,7 +20,9 @@ static const unsigned char nos[] = {
 	ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EPROTO, EBADMSG, EOVERFLOW,
 	EMSGSIZE, EOPNOTSUPP, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL,
 	ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOTCONN, ETIMEDOUT,
-	ECONNREFUSED, EHOSTUNREACH, ENOKEY,
+	ECONNREFUSED, EHOSTUNREACH, ENOKEY, ECHILD, ENOMSG, ENODATA, ETIME,
+	ENOPKG, EPROTONOSUPPORT, ENOBUFS, ESHUTDOWN, ESTALE, EDESTADDRREQ,
+	EKEYREJECTED,
 };
 
 static const char texts[] =
@@ -70,7 +72,18 @@ static const char texts[] =
 	"Connection timed out\0"
 	"Connection refused\0"
 	"No route to host\0"
-	"Required key not available";
+	"Required key not available\0"
+	"No child processes\0"
+	"No message of desired type\0"
+	"No data available\0"
+	"Timer expired\0"
+	"Package not installed\0"
+	"Protocol not supported\0"
+	"No buffer space available\0"
+	"Cannot send after transport endpoint shutdown\0"
+	"Stale file handle\0"
+	"Destination address required\0"
+	"Key was rejected by service";
 
 char *strerror(int errnum)
 {
