@@ -247,9 +247,11 @@ ready() {
 	done
 }
 
-# go: the live root's "go" (its read starts or resumes)
+# go: the live root's "go" (its read starts or resumes); if it cannot be
+# sent the guest waits into QEMU_TIMEOUT and the case fails
 go() {
-	printf 'go\n' | socat -u - "UNIX-CONNECT:$sock"
+	printf 'go\n' | socat -u - "UNIX-CONNECT:$sock" ||
+		echo "stream-faults: cannot send 'go' to QEMU's second serial port $sock" >&2
 }
 
 # boot_end NAME: waits for QEMU; secs, and boot_ended's status
