@@ -277,8 +277,9 @@ stamp() {
 
 case_dual_he() {
 	# dual.v6.lab.example: A $srv, AAAA fd36::dead, on the link but nobody's:
-	# neighbour discovery gets no answer, the SYNs go nowhere (for 3 s,
-	# then EHOSTUNREACH); Happy Eyeballs must go to IPv4 after 250 ms
+	# neighbour discovery gets no answer, the SYNs go nowhere and the socket
+	# hears nothing (with HE_DELAY_MS 5000 the head came 5.2 s after the
+	# network was up); Happy Eyeballs must go to IPv4 after 250 ms
 	dns_port=53
 	# shellcheck disable=SC2046
 	dnsmasq_run dual-he $(v4_range) $(v6_dns) --enable-ra \
