@@ -188,7 +188,8 @@ e2e-loaders: $(BUILD)/netinit
 netlab-servers: $(BUILD)/netinit
 	@sh tests/netlab/servers.sh
 
-# IPv6 namespace lab (root): dnsmasq enable-ra, DHCPv6, static; tests/netlab/v6.sh.
+# IPv6 namespace lab (root): dnsmasq enable-ra, DHCPv6, DNS, static, IPv6-only
+# fetches, Happy Eyeballs, tinyproxy; tests/netlab/v6.sh, 8 boots.
 netlab-v6: $(BUILD)/netinit
 	@flock /tmp/netlab.lock sh tests/netlab/v6.sh
 
