@@ -283,10 +283,9 @@ static int first_contact(struct mirror *m)
 			"Apache, lighttpd do; python3 -m http.server does not)", m->text);
 		return -EOPNOTSUPP;
 	}
-	if (r->status != 206 || !r->has_range || r->range_total <= 0 || r->range_first != 0 ||
-	    r->chunked || r->coded ||
-	    r->range_last != (uint64_t)(r->range_total < STREAM_CHUNK ? r->range_total - 1 :
-					STREAM_CHUNK - 1)) {
+	if (r->has_range && r->range_total > 0)
+		learn(r);	/* then the answer must be the one to bytes=0-(chunk 0's end) */
+	if (!r->has_range || r->range_total <= 0 || judge(r, 0, chunk_len(0) - 1) < 0) {
 		drop_conn();
 		log_err("%s: HTTP %d (Content-Range %s) to bytes=0-%u: %s", m->text, r->status,
 			r->has_range ? "present" : "absent", STREAM_CHUNK - 1,
@@ -294,7 +293,6 @@ static int first_contact(struct mirror *m)
 			"not an answer stream mode can use");
 		return r->status >= 500 ? -EIO : -EPROTO;
 	}
-	learn(r);
 	m->checked = 1;
 	s.tick++;
 	rc = get_body(0, r->range_last);
