@@ -231,31 +231,6 @@ static int get_body(uint64_t c0, uint64_t last)
 	return s.c.have ? -EPROTO : 0;	/* more than Content-Length: a broken server */
 }
 
-/* One GET of chunks @c0..@c1 from @m. */
-static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
-{
-	const struct http_resp *r = &s.c.r;
-	uint64_t first = c0 * STREAM_CHUNK, last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
-	int rc;
-
-	rc = get(m, first, last, 1);
-	if (rc < 0)
-		return rc;
-	rc = judge(r, first, last);
-	if (rc == 0) {
-		m->checked = 1;
-		rc = get_body(c0, last);
-	}
-	if (rc < 0 || r->conn_close)
-		drop_conn();
-	if (rc == -EAGAIN)
-		log_err("%s: HTTP %d to bytes=%llu-%llu", m->text, r->status,
-			(unsigned long long)first, (unsigned long long)last);
-	return rc;
-}
-
-/* ---- the start check ---- */
-
 static void learn(const struct http_resp *r)
 {
 	s.size = (uint64_t)r->range_total;
@@ -264,46 +239,60 @@ static void learn(const struct http_resp *r)
 }
 
 /*
- * Asks @m for the first chunk without If-Range (nothing is known yet),
- * following redirects. 0 with the size and validator learned and chunk 0
- * cached; -EOPNOTSUPP for a 200; another -errno. Logged.
+ * One GET of chunks @c0..@c1 from @m. The start check (s.size 0) asks for
+ * chunk 0 without If-Range and learns the size and the validator from the
+ * 206 that answers it.
+ */
+static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
+{
+	const struct http_resp *r = &s.c.r;
+	uint64_t first = c0 * STREAM_CHUNK, last = STREAM_CHUNK - 1;
+	int rc;
+
+	if (s.size)
+		last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
+	rc = get(m, first, last, s.size != 0);
+	if (rc < 0)
+		return rc;
+	if (!s.size && r->has_range && r->range_total > 0) {
+		learn(r);
+		last = chunk_len(0) - 1;
+	}
+	rc = judge(r, first, last);
+	if (rc == 0) {
+		m->checked = 1;
+		rc = get_body(c0, last);
+	}
+	if (rc < 0 || r->conn_close)
+		drop_conn();
+	if (rc == -EAGAIN || (rc < 0 && !s.c.quiet && rc != -EOPNOTSUPP))
+		log_err("%s: %s to bytes=%llu-%llu from %s (HTTP %d)", m->text,
+			rc == -EAGAIN || rc == -ESTALE ? "not an answer stream mode can use" :
+			strerror(-rc),
+			(unsigned long long)first, (unsigned long long)last, s.c.host, r->status);
+	return rc;
+}
+
+/* ---- the start check ---- */
+
+/*
+ * Asks @m for the first chunk (nothing is known yet), following
+ * redirects. 0 with the size and validator learned and chunk 0 cached;
+ * -EOPNOTSUPP for a 200; another -errno. Logged.
  */
 static int first_contact(struct mirror *m)
 {
-	const struct http_resp *r = &s.c.r;
 	int rc;
 
-	rc = get(m, 0, STREAM_CHUNK - 1, 0);
-	if (rc < 0)
-		return rc;
-	if (r->status == 200) {
-		drop_conn();
+	s.size = 0;
+	s.validator[0] = '\0';
+	s.tick++;
+	rc = get_run(m, 0, 0);
+	if (rc == -EOPNOTSUPP)
 		log_err("%s: the server answered a Range request with the whole file (HTTP "
 			"200): stream mode needs a server that answers Range with 206 (nginx, "
 			"Apache, lighttpd do; python3 -m http.server does not)", m->text);
-		return -EOPNOTSUPP;
-	}
-	if (r->has_range && r->range_total > 0)
-		learn(r);	/* then the answer must be the one to bytes=0-(chunk 0's end) */
-	if (!r->has_range || r->range_total <= 0 || judge(r, 0, chunk_len(0) - 1) < 0) {
-		drop_conn();
-		log_err("%s: HTTP %d (Content-Range %s) to bytes=0-%u: %s", m->text, r->status,
-			r->has_range ? "present" : "absent", STREAM_CHUNK - 1,
-			r->status >= 400 ? "check the URL and the server" :
-			"not an answer stream mode can use");
-		return r->status >= 500 ? -EIO : -EPROTO;
-	}
-	m->checked = 1;
-	s.tick++;
-	rc = get_body(0, r->range_last);
-	if (rc == 0 && r->conn_close)
-		drop_conn();
-	if (rc == 0)
-		return 0;
-	drop_conn();
-	log_err("%s: %s after the head from %s: check that the server is up", m->text,
-		strerror(-rc), s.c.host);
-	return rc;
+	return rc == -EAGAIN || rc == -ESTALE ? -EPROTO : rc;
 }
 
 static int cache_alloc(void)
