@@ -538,11 +538,33 @@ static struct {
 	struct nbd_wire_rx rx;
 } in;
 
+/* Bytes from the kernel into in.buf: 1, 0 if none are there and !@block, or -errno. */
+static int refill(int sock, int block)
+{
+	for (;;) {
+		ssize_t got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
+
+		if (stats_wanted) {
+			stats_wanted = 0;
+			log_notice("%lu HTTP requests, %llu MiB received, %lu reads answered",
+				   s.c.requests, MiB(s.bytes_http), s.n_reads);
+		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && !block && errno == EAGAIN)
+			return 0;
+		if (got <= 0)
+			return got < 0 ? -errno : -EPIPE;
+		in.off = 0;
+		in.len = (size_t)got;
+		return 1;
+	}
+}
+
 /* The next request: 1, 0 if none is there yet and !@block, or -errno. */
 static int next_request(int sock, struct nbd_wire_req *q, int block)
 {
 	int done, n;
-	ssize_t got;
 
 	for (;;) {
 		while (in.off < in.len) {
@@ -555,20 +577,9 @@ static int next_request(int sock, struct nbd_wire_req *q, int block)
 			if (done)
 				return 1;
 		}
-		in.off = in.len = 0;
-		got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
-		if (stats_wanted) {
-			stats_wanted = 0;
-			log_notice("%lu HTTP requests, %llu MiB received, %lu reads answered",
-				   s.c.requests, MiB(s.bytes_http), s.n_reads);
-		}
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0 && !block && errno == EAGAIN)
-			return 0;
-		if (got <= 0)
-			return got < 0 ? -errno : -EPIPE;
-		in.len = (size_t)got;
+		n = refill(sock, block);
+		if (n <= 0)
+			return n;
 	}
 }
 
@@ -577,17 +588,10 @@ static int skip_payload(int sock, uint32_t len)
 {
 	while (len) {
 		size_t n;
+		int rc;
 
-		if (in.off == in.len) {
-			ssize_t got = recv(sock, in.buf, sizeof(in.buf), 0);
-
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return got < 0 ? -errno : -EPIPE;
-			in.off = 0;
-			in.len = (size_t)got;
-		}
+		if (in.off == in.len && (rc = refill(sock, 1)) < 0)
+			return rc;
 		n = in.len - in.off < len ? in.len - in.off : len;
 		in.off += n;
 		len -= (uint32_t)n;
