@@ -39,7 +39,7 @@ all: $(BUILD)/netinit
 # of the same src/fetch.c): build/host/netinit-fetch is optimised, without
 # sanitizers, for benchmarks; netinit-fetch-asan is the one the tests run.
 # src/dns.c with its socket seam src/dns_net.c (host names through the resolver).
-FETCH_SRCS := tests/host/netinit_fetch_main.c src/fetch.c src/tcp.c src/file.c src/log.c src/clock.c src/image.c \
+FETCH_SRCS := tests/host/netinit_fetch_main.c src/fetch.c src/httpc.c src/tcp.c src/file.c src/log.c src/clock.c src/image.c \
 	      src/dns.c src/dns_net.c $(PURE)
 HOST_O2    := -O2 $(WARN) -D_GNU_SOURCE
 
@@ -224,7 +224,7 @@ clean:
 # Stream mode's backend on the host: tests/host/stream_harness.c plays the
 # kernel's nbd driver against src/stream.c (ASan/UBSan), served by
 # tests/host/streamd.py on 127.0.0.1 (tests/host/stream_test.sh).
-STREAM_SRCS := tests/host/stream_harness.c src/stream.c src/tcp.c src/dns.c src/dns_net.c src/file.c src/log.c src/clock.c $(PURE)
+STREAM_SRCS := tests/host/stream_harness.c src/stream.c src/httpc.c src/tcp.c src/dns.c src/dns_net.c src/file.c src/log.c src/clock.c $(PURE)
 
 $(BUILD)/host/stream-harness: $(STREAM_SRCS) $(HDRS) Makefile
 	@mkdir -p $(BUILD)/host

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * HTTP/1.1 download of the image into RAM (RFC 9110, RFC 9112). One
- * connection per attempt, "Connection: close"; the head is parsed by
- * http.c, a chunked body decoded by chunked.c; the body is written as it
- * arrives into "<dest>.part" on the initramfs, which lives in RAM: the file
- * is the image's only copy. Every byte written is hashed on the way
+ * connection per attempt, "Connection: close", made by httpc.c (IPv4 or
+ * IPv6, netinit.proxy, the head within netinit.idle_timeout, redirects);
+ * the head is parsed by http.c, a chunked body decoded by chunked.c; the
+ * body is written as it arrives into "<dest>.part" on the initramfs, which
+ * lives in RAM: the file is the image's only copy. Every byte written is hashed on the way
  * (SHA-256, no second pass over the file, running across resumes) and
  * checked against netinit.sha256 before the file may get its final name.
  *
@@ -29,15 +30,12 @@
  * and the image is refused with the numbers when free RAM cannot hold it;
  * a chunked body of unknown size is checked the same way as it grows.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
@@ -45,36 +43,30 @@
 
 #include "chunked.h"
 #include "clock.h"
-#include "dns.h"
 #include "fetch.h"
 #include "file.h"
 #include "http.h"
+#include "httpc.h"
 #include "image.h"
 #include "log.h"
 #include "sha256.h"
-#include "tcp.h"
 #include "url.h"
 
 #define TMPFS_MAGIC_NR   0x01021994
 #define RAM_RESERVE      (8ULL << 20)	/* next stage (loop, squashfs, modules), socket buffers */
 #define ROOM_STEP        (16ULL << 20)	/* growth of a body of unknown size */
 #define IO_BUF           (256 * 1024)
-#define MAX_REDIRECTS    5
 #define MAX_RESUMES      8		/* per mirror visit, in a row */
 #define PROGRESS_MS      250
 #define MiB(x)           ((unsigned long long)(x) >> 20)
 #define BACKOFF_MAX_MS   60000u
-#define FETCH_ADDRS      6		/* addresses of a name tried (Happy Eyeballs) */
-#ifndef SHUT_RDWR
-#define SHUT_RDWR        2	/* klibc lacks the name */
-#endif
 
 struct fetch {
 	const struct netinit_config *cfg;
-	uint32_t next_server;
 	unsigned flags;
 	char part[CMDLINE_PATH_MAX + 8];
-	int fd;				/* socket */
+	struct httpc c;			/* the connection (c.host names the server) */
+	struct httpc_peer peer;		/* the mirror's addresses */
 	int out;			/* .part file, kept across attempts */
 	int64_t total;			/* image size, -1 while unknown */
 	uint64_t done;			/* bytes in .part (and hashed) */
@@ -84,7 +76,6 @@ struct fetch {
 	int hashing;			/* a digest is pinned (or debug wants it) */
 	struct sha256 sha;		/* of the bytes in .part */
 	/* the current attempt */
-	char host[URL_HOST_MAX];	/* for messages */
 	uint64_t left;			/* body bytes to go (identity coding) */
 	int chunked;
 	struct chunked ck;
@@ -141,9 +132,7 @@ static void progress_end(struct fetch *f)
 static void abandon(struct fetch *f)
 {
 	progress_end(f);
-	if (f->fd >= 0)
-		shutdown(f->fd, SHUT_RDWR);
-	close_fd(&f->fd);
+	httpc_close(&f->c);
 }
 
 /* Raises a tmpfs initramfs's cap by @extra bytes (PID 1 only). */
@@ -263,9 +252,9 @@ static void progress(struct fetch *f)
 		log_console("\rnetinit: %3llu%% %llu/%llu MiB %s ETA %llus %s  ",
 			    (unsigned long long)(f->done * 100 / (uint64_t)f->total),
 			    MiB(f->done), MiB(f->total), r,
-			    rate ? ((uint64_t)f->total - f->done) / rate : 0ULL, f->host);
+			    rate ? ((uint64_t)f->total - f->done) / rate : 0ULL, f->c.host);
 	else
-		log_console("\rnetinit: %llu MiB %s %s  ", MiB(f->done), r, f->host);
+		log_console("\rnetinit: %llu MiB %s %s  ", MiB(f->done), r, f->c.host);
 }
 
 /* Back to byte 0: the .part emptied, the digest restarted. */
@@ -317,7 +306,7 @@ static int store(struct fetch *f, const char *buf, size_t n)
 
 	if (f->total >= 0 && f->done + n > (uint64_t)f->total) {
 		abandon(f);
-		log_err("%s sent more than the image's %lld bytes", f->host,
+		log_err("%s sent more than the image's %lld bytes", f->c.host,
 			(long long)f->total);
 		return -EMSGSIZE;
 	}
@@ -355,7 +344,7 @@ static int body_feed(struct fetch *f, const char *buf, size_t n)
 		if (used < 0) {
 			abandon(f);
 			log_err("%s: malformed chunked body (%s): broken server or proxy",
-				f->host, used == -E2BIG ? "a chunk size or the trailer over "
+				f->c.host, used == -E2BIG ? "a chunk size or the trailer over "
 				"netinit's limits" : "bad chunk framing");
 			return used;
 		}
@@ -396,192 +385,39 @@ static int too_slow(struct fetch *f)
 		return 0;
 	abandon(f);
 	log_err("%s sent %llu bytes in %llu s, below netinit.speed_limit=%u bytes/s for "
-		"netinit.speed_time=%u s: leaving it at byte %llu", f->host,
+		"netinit.speed_time=%u s: leaving it at byte %llu", f->c.host,
 		(unsigned long long)(f->done - f->b_slow),
 		(unsigned long long)(now - f->slow_since) / 1000, limit, secs,
 		(unsigned long long)f->done);
 	return -ETIME;
 }
 
-/* Streams the body (after @have bytes in iobuf already read past the head). */
-static int fetch_body(struct fetch *f, size_t have)
+/* Streams the body into the .part. */
+static int fetch_body(struct fetch *f)
 {
-	unsigned idle_ms = f->cfg->idle_timeout * 1000;
 	int rc = 0;
 
 	f->t_start = f->t_shown = f->t_sample = clock_ms();
 	f->done_start = f->b_sample = f->done;
 	f->slow = 0;
 	f->in_body = 1;
-	if (have || (!f->chunked && f->left == 0))
-		rc = body_feed(f, iobuf, have);
+	if (!f->chunked && f->left == 0)
+		rc = body_feed(f, iobuf, 0);
 	while (rc == 0) {
 		size_t want = sizeof(iobuf);
 		ssize_t n;
 
 		if (!f->chunked && want > f->left)
 			want = (size_t)f->left;
-		n = tcp_recv_some(f->fd, iobuf, want, idle_ms);
-		if (n <= 0)
-			return n < 0 ? (int)n : -EPIPE;		/* closed early: truncated */
+		n = httpc_read(&f->c, iobuf, want);
+		if (n < 0)
+			return (int)n;		/* -EPIPE: closed early, truncated */
 		rc = body_feed(f, iobuf, (size_t)n);
 		progress(f);
 		if (rc == 0)
 			rc = too_slow(f);
 	}
 	return rc < 0 ? rc : 0;
-}
-
-/*
- * The addresses of @u's host, IPv6 first (dns_resolve_all()), into @a;
- * the DHCP next-server (known) for an empty host. A count or -errno, logged.
- */
-static int resolve(const struct fetch *f, const struct url *u, struct net_addr *a, unsigned max)
-{
-	int rc;
-
-	if (!u->host[0]) {	/* request() made sure there is one */
-		memset(a, 0, sizeof(*a));
-		a->family = NET_AF4;
-		memcpy(a->a, &f->next_server, 4);
-		return 1;
-	}
-	rc = dns_resolve_all(u->host, a, max, DNS_TIMEOUT_MS);
-	if (rc < 0) {
-		char why[200];
-
-		dns_explain(rc, why, sizeof(why));
-		log_err("%s: cannot resolve: %s", u->host, why);
-	}
-	return rc;
-}
-
-/* One line for a head that did not arrive whole: what came, in words. */
-static void head_failed(const struct fetch *f, const char *url_text, int rc, unsigned secs)
-{
-	if (rc == -ETIMEDOUT)
-		log_err("%s: %s sent no complete response head within %u s "
-			"(netinit.idle_timeout)", url_text, f->host, secs);
-	else if (rc == -ECONNRESET)
-		log_err("%s: %s closed the connection before a complete response head",
-			url_text, f->host);
-	else if (rc == -EBADMSG)
-		log_err("%s: malformed HTTP response head from %s (bad status line or header, "
-			"or both Content-Length and Transfer-Encoding): broken server or proxy",
-			url_text, f->host);
-	else if (rc == -E2BIG)
-		log_err("%s: HTTP response head from %s over netinit's limits (a line over %u "
-			"bytes, over %u header lines or over %u interim 1xx heads): broken "
-			"server or proxy", url_text, f->host, HTTP_LINE_MAX - 1,
-			HTTP_HEADERS_MAX, HTTP_INTERIM_MAX);
-	else
-		log_err("%s: no response head from %s: %s", url_text, f->host, strerror(-rc));
-}
-
-/* Reads the head into @r within the idle timeout, the whole head. */
-static int read_head(struct fetch *f, struct http_resp *r, size_t *have)
-{
-	uint64_t deadline = clock_ms() + (uint64_t)f->cfg->idle_timeout * 1000;
-	int used;
-
-	http_resp_init(r);
-	while (!r->done) {
-		uint64_t now = clock_ms();
-		ssize_t n;
-
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		n = tcp_recv_some(f->fd, iobuf, sizeof(iobuf), (unsigned)(deadline - now));
-		if (n <= 0)
-			return n < 0 ? (int)n : -ECONNRESET;
-		used = http_resp_feed(r, iobuf, (size_t)n);
-		if (used < 0)
-			return used;
-		*have = (size_t)n - (size_t)used;
-		memmove(iobuf, iobuf + used, *have);
-	}
-	return 0;
-}
-
-/*
- * Connects and reads the response head for @u, asking for the bytes from
- * f->done on (If-Range the validator, when known). Returns the HTTP status
- * (>= 100) with the socket in f->fd and the bytes read past the head in
- * iobuf[0..*have), or a negative errno after logging it.
- */
-static int request(struct fetch *f, const struct url *u, const char *url_text,
-		   struct http_resp *r, size_t *have)
-{
-	unsigned idle_ms = f->cfg->idle_timeout * 1000;
-	struct http_req q = { 0 };
-	struct net_addr addrs[FETCH_ADDRS];
-	const struct url *to = u;	/* where the connection goes: the server or the proxy */
-	struct url proxy;
-	char req[1536], ip[NET_ADDR_TEXT], first[NET_ADDR_TEXT];
-	int rc, len, n;
-
-	if (!u->host[0] && !f->next_server) {
-		log_err("http:///path needs a DHCP next-server, and the lease has none: "
-			"put the server's address in netinit.url");
-		return -EDESTADDRREQ;
-	}
-	inet_ntop(AF_INET, &f->next_server, ip, sizeof(ip));	/* used for http:///path only */
-	if (f->cfg->proxy[0]) {
-		if (url_parse(f->cfg->proxy, &proxy) < 0 || !proxy.host[0]) {
-			log_err("netinit.proxy=%s: not an http://HOST[:PORT] proxy: fix it",
-				f->cfg->proxy);
-			return -EINVAL;
-		}
-		to = &proxy;
-		q.absolute = 1;
-	}
-	n = resolve(f, to, addrs, FETCH_ADDRS);
-	if (n < 0)
-		return n;
-	snprintf(f->host, sizeof(f->host), "%s", u->host[0] ? u->host : ip);
-	q.url = u;
-	q.host = u->host[0] ? NULL : ip;
-	q.range_first = f->done;
-	q.if_range = f->done && f->validator[0] ? f->validator : NULL;
-	len = http_request_build(req, sizeof(req), &q);
-	if (len < 0) {
-		log_err("%s: cannot be put in an HTTP request (%s): shorten or fix the URL",
-			url_text, strerror(-len));
-		return len;
-	}
-	f->fd = tcp_connect_he(addrs, (unsigned)n, to->port, f->cfg->connect_timeout * 1000);
-	if (f->fd < 0) {
-		inet_ntop(addrs[0].family == NET_AF6 ? AF_INET6 : AF_INET, addrs[0].a, first,
-			  sizeof(first));
-		log_err("%s: cannot connect to %s%s port %u (%s%s): %s: check that the %s is up "
-			"and the address is right", url_text, q.absolute ? "the proxy " : "",
-			to->host[0] ? to->host : ip, to->port, first,
-			n > 1 ? " and more" : "", strerror(-f->fd),
-			q.absolute ? "proxy" : "server");
-		return f->fd;
-	}
-	rc = tcp_send_all(f->fd, req, (size_t)len, idle_ms);
-	if (rc < 0) {
-		log_err("%s: cannot send the request to %s: %s", url_text, f->host,
-			strerror(-rc));
-		return rc;
-	}
-	*have = 0;
-	rc = read_head(f, r, have);
-	if (rc < 0) {
-		abandon(f);
-		head_failed(f, url_text, rc, f->cfg->idle_timeout);
-		return rc;
-	}
-	return r->status;
-}
-
-/* The answer carries a validator other than the one the .part came with. */
-static const char *changed(const struct fetch *f, const struct http_resp *r)
-{
-	const char *now = f->validator[0] == '"' ? r->etag : r->last_modified;
-
-	return f->validator[0] && now[0] && strcmp(now, f->validator) ? now : NULL;
 }
 
 /*
@@ -599,13 +435,13 @@ static int check_partial(struct fetch *f, const struct http_resp *r, const char 
 	if (f->done == 0) {
 		abandon(f);
 		log_err("%s: HTTP 206 to a request without Range from %s: broken server or "
-			"proxy", url_text, f->host);
+			"proxy", url_text, f->c.host);
 		return -EPROTO;
 	}
 	if (!r->has_range) {
 		abandon(f);
 		log_err("%s: HTTP 206 without Content-Range to bytes=%llu- from %s: broken "
-			"server or proxy", url_text, (unsigned long long)f->done, f->host);
+			"server or proxy", url_text, (unsigned long long)f->done, f->c.host);
 		return -EPROTO;
 	}
 	if (r->range_total >= 0)
@@ -630,10 +466,10 @@ static int check_partial(struct fetch *f, const struct http_resp *r, const char 
 	}
 	if (f->total >= 0 && r->range_total != f->total) {
 		log_info("%s: the image on %s is now %lld bytes, was %lld: restarting from 0",
-			 url_text, f->host, (long long)r->range_total, (long long)f->total);
+			 url_text, f->c.host, (long long)r->range_total, (long long)f->total);
 		return -ESTALE;
 	}
-	v = changed(f, r);
+	v = httpc_changed(f->validator, r);
 	if (v) {
 		log_info("%s: the image changed on the server (%s %s, was %s): restarting "
 			 "from 0", url_text, f->validator[0] == '"' ? "ETag" : "Last-Modified",
@@ -646,13 +482,13 @@ static int check_partial(struct fetch *f, const struct http_resp *r, const char 
 /* A 200 to a ranged request: the image changed (If-Range) or no ranges. */
 static int restart_on_200(struct fetch *f, const struct http_resp *r, const char *url_text)
 {
-	const char *v = changed(f, r);
+	const char *v = httpc_changed(f->validator, r);
 
 	if (v)
 		log_info("%s: the image changed on the server (If-Range %s not met, now %s, "
 			 "HTTP 200): restarting from 0", url_text, f->validator, v);
 	else
-		log_info("%s ignored the Range request (HTTP 200): restarting from 0", f->host);
+		log_info("%s ignored the Range request (HTTP 200): restarting from 0", f->c.host);
 	return restart(f);
 }
 
@@ -667,7 +503,7 @@ static int accept_head(struct fetch *f, const struct http_resp *r, const char *u
 		abandon(f);
 		log_err("%s: %s sent the image with Content-Encoding (compressed) though asked "
 			"for identity: serve it as a plain file, compression off", url_text,
-			f->host);
+			f->c.host);
 		return -EPROTO;
 	}
 	if (r->status == 206) {
@@ -677,7 +513,7 @@ static int accept_head(struct fetch *f, const struct http_resp *r, const char *u
 		total = r->range_total;
 		f->left = r->range_last - r->range_first + 1;
 		log_info("resuming at %s of %s from %s", size_text(a, sizeof(a), f->done),
-			 size_text(b, sizeof(b), (uint64_t)total), f->host);
+			 size_text(b, sizeof(b), (uint64_t)total), f->c.host);
 	} else {
 		if (f->done > 0) {
 			rc = restart_on_200(f, r, url_text);
@@ -688,8 +524,7 @@ static int accept_head(struct fetch *f, const struct http_resp *r, const char *u
 		f->validator[0] = '\0';	/* the .part starts with this answer */
 	}
 	if (!f->validator[0])		/* kept for If-Range */
-		snprintf(f->validator, sizeof(f->validator), "%s",
-			 r->etag[0] ? r->etag : r->last_modified);
+		snprintf(f->validator, sizeof(f->validator), "%s", httpc_validator(r));
 	if (!r->chunked && r->content_length < 0) {
 		abandon(f);
 		log_err("%s: the server sent neither Content-Length nor a chunked body: serve "
@@ -725,45 +560,34 @@ static int accept_head(struct fetch *f, const struct http_resp *r, const char *u
  */
 static int attempt(struct fetch *f, struct url *u, const char *url_text)
 {
-	static struct http_resp r;
-	struct url next;
-	size_t have = 0;
+	const struct http_resp *r = &f->c.r;
+	struct http_req q = { 0 };
 	char a[32];
-	int rc, hops;
+	int rc;
 
 	f->in_body = 0;
-	for (hops = 0;; hops++) {
-		rc = request(f, u, url_text, &r, &have);
-		if (rc < 0)
-			return rc;
-		if (rc < 300 || rc >= 400 || !r.location[0])
-			break;
+	q.range_first = f->done;
+	q.if_range = f->done && f->validator[0] ? f->validator : NULL;
+	rc = httpc_get(&f->c, u, &q);
+	if (rc < 0)
+		return rc;
+	if (r->status == 416 && f->done > 0) {	/* the image there is shorter now */
 		abandon(f);
-		if (hops == MAX_REDIRECTS || url_resolve(u, r.location, &next) < 0) {
-			log_err("%s: too many or bad redirects (last: %s): point netinit.url at "
-				"the final location", url_text, r.location);
-			return -ELOOP;
-		}
-		log_debug("redirect %d to %s", rc, r.location);
-		*u = next;
-	}
-	if (r.status == 416 && f->done > 0) {	/* the image there is shorter now */
-		abandon(f);
-		if (r.range_total >= 0)
-			snprintf(a, sizeof(a), "is %lld bytes", (long long)r.range_total);
+		if (r->range_total >= 0)
+			snprintf(a, sizeof(a), "is %lld bytes", (long long)r->range_total);
 		else
 			snprintf(a, sizeof(a), "has no size given");
 		log_info("%s: %s answered bytes=%llu- with HTTP 416 (the image there %s): "
-			 "restarting from 0", url_text, f->host, (unsigned long long)f->done, a);
+			 "restarting from 0", url_text, f->c.host, (unsigned long long)f->done, a);
 		return -ESTALE;
 	}
-	if (r.status != 200 && r.status != 206) {
+	if (r->status != 200 && r->status != 206) {
 		abandon(f);
-		log_err("%s: HTTP %d from %s: %s", url_text, r.status, f->host,
-			r.status >= 500 ? "server error" : "check the path on the server");
-		return r.status >= 500 ? -EIO : -ENOENT;
+		log_err("%s: HTTP %d from %s: %s", url_text, r->status, f->c.host,
+			r->status >= 500 ? "server error" : "check the path on the server");
+		return r->status >= 500 ? -EIO : -ENOENT;
 	}
-	rc = accept_head(f, &r, url_text);
+	rc = accept_head(f, r, url_text);
 	if (rc < 0)
 		return rc;
 	if (f->out >= 0 && ftruncate(f->out, (off_t)f->done) < 0) {
@@ -787,7 +611,7 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 			   size_text(a, sizeof(a), (uint64_t)f->total), f->cfg->dest);
 	else if (!f->done)
 		log_notice("fetching %s (size unknown, chunked) into %s", url_text, f->cfg->dest);
-	rc = fetch_body(f, have);
+	rc = fetch_body(f);
 	progress_end(f);
 	if (rc == 0 && f->total >= 0 && f->done != (uint64_t)f->total) {
 		log_err("%s: body ended at %llu of %lld bytes", url_text,
@@ -838,17 +662,14 @@ static int fetch_one(struct fetch *f, const char *url_text)
 	char r[32], at[48];
 	int rc;
 
-	rc = url_parse(url_text, &u);
-	if (rc < 0) {
-		log_err("%s: not a usable http:// URL (%s): fix netinit.url", url_text,
-			rc == -EPROTONOSUPPORT ? "only http:// is supported" :
-			rc == -EADDRNOTAVAIL ? "an IPv6 zone id (%25...) is not supported: give "
-			"a global address or a name" : strerror(-rc));
+	rc = httpc_parse(url_text, &u);
+	if (rc < 0)
 		return rc;
-	}
+	f->c.what = url_text;
 	for (;;) {
 		uint64_t before = f->done;
 
+		f->peer.n = f->c.proxy.n = 0;	/* names resolved afresh for each attempt */
 		rc = attempt(f, &u, url_text);
 		abandon(f);
 		if (rc == 0)
@@ -880,7 +701,7 @@ static int fetch_one(struct fetch *f, const char *url_text)
 	t0 = clock_ms() - t0;
 	rate_text(r, sizeof(r), f->done - start, t0);
 	log_notice("fetched %s from %s in %llu.%01llu s (%s), %u resumed",
-		   size_text(at, sizeof(at), f->done), f->host, (unsigned long long)t0 / 1000,
+		   size_text(at, sizeof(at), f->done), f->c.host, (unsigned long long)t0 / 1000,
 		   (unsigned long long)(t0 % 1000) / 100, r, f->resumes);
 	return verify(f, url_text);
 }
@@ -906,9 +727,11 @@ int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned f
 
 	memset(&f, 0, sizeof(f));
 	f.cfg = cfg;
-	f.next_server = next_server;
+	f.c.cfg = cfg;
+	f.c.next_server = next_server;
+	f.c.peer = &f.peer;
 	f.flags = flags;
-	f.fd = f.out = -1;
+	f.c.fd = f.out = -1;
 	f.total = -1;
 	f.hashing = cfg->sha256[0] || cfg->debug;
 	sha256_init(&f.sha);

@@ -22,6 +22,7 @@ static int log_debug_on;
 static int log_quiet;
 static int console_level = 4;	/* kernel prints kmsg records below this */
 static int devkmsg_lifted;	/* we turned printk_devkmsg from ratelimit to on */
+static const char *log_name = "netinit";
 
 #define DEVKMSG_SYSCTL "/proc/sys/kernel/printk_devkmsg"
 
@@ -95,7 +96,7 @@ static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
 	char buf[LOG_LINE_MAX];
 	int hdr, n;
 
-	hdr = snprintf(buf, sizeof(buf), "<%d>netinit: ", prio);
+	hdr = snprintf(buf, sizeof(buf), "<%d>%s: ", prio, log_name);
 	n = vsnprintf(buf + hdr, sizeof(buf) - hdr - 1, fmt, ap);
 	if (n < 0)
 		return;
@@ -106,8 +107,23 @@ static void log_emit(int prio, int to_console, const char *fmt, va_list ap)
 	if (kmsg_fd >= 0)
 		(void)!write(kmsg_fd, buf, n);
 	/* the console gets the record without the "<N>" priority prefix */
-	if (to_console && (kmsg_fd < 0 || prio >= console_level))
+	if (to_console && console_fd >= 0 && (kmsg_fd < 0 || prio >= console_level))
 		(void)!write(console_fd, buf + 3, n - 3);
+}
+
+void log_resident(const char *name)
+{
+	if (kmsg_fd < 0)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (console_fd > 2)
+		close(console_fd);
+	console_fd = -1;
+	log_name = name;
+}
+
+void log_verr(const char *fmt, va_list ap)
+{
+	log_emit(3, 1, fmt, ap);
 }
 
 void log_err(const char *fmt, ...)
@@ -159,6 +175,6 @@ void log_console(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
-	if (n > 0)
+	if (n > 0 && console_fd >= 0)
 		(void)!write(console_fd, buf, n);
 }

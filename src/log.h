@@ -6,6 +6,8 @@
 #ifndef NETINIT_LOG_H
 #define NETINIT_LOG_H
 
+#include <stdarg.h>
+
 /* Opens /dev/kmsg and /dev/console (either may be missing: then stderr). */
 void log_open(void);
 /* Applies netinit.debug / quiet and lifts the /dev/kmsg rate limit. */
@@ -13,8 +15,15 @@ void log_set(int debug, int quiet);
 /* Puts the kernel's /dev/kmsg rate limit back, before the handoff. */
 void log_restore(void);
 
+/*
+ * The stream backend's resident process: records go to /dev/kmsg only,
+ * as "<N>name: ...", never to the console.
+ */
+void log_resident(const char *name);
+
 /* Errors: always on the console. */
 void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_verr(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Progress a person follows: console unless quiet, kmsg always. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* What a person must see even with quiet: start and end of the download. */

@@ -6,7 +6,10 @@
  * fetched with one HTTP/1.1 Range GET per run of missing chunks
  * ("Range: bytes=a-b", keep-alive, If-Range with the image's validator).
  * Requests queued back to back are coalesced into one GET; a sequential
- * reader gets up to a quarter of the cache read ahead.
+ * reader gets up to a quarter of the cache read ahead. The connection is
+ * httpc.c's, as the fetch stage's: IPv4 or IPv6 (the addresses of each
+ * mirror's name resolved once, before the handoff; Happy Eyeballs), and
+ * netinit.proxy (absolute-form, kept alive to the proxy when it allows).
  *
  * Failures: a GET that fails (connect, drop, silence for idle_timeout, a
  * 5xx or 4xx, a malformed answer) is retried on the next mirror, a round
@@ -25,11 +28,9 @@
  * Memory: the cache is allocated once by stream_open(); the read path
  * uses only it and static buffers.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "dns.h"
 #include "http.h"
+#include "httpc.h"
 #include "log.h"
 #include "nbd_wire.h"
 #include "stream.h"
@@ -60,11 +61,7 @@
 #ifndef MSG_DONTWAIT
 #define MSG_DONTWAIT 0x40
 #endif
-#ifndef SHUT_RDWR
-#define SHUT_RDWR 2
-#endif
 
-#define MAX_REDIRECTS  5
 #define QUEUE_MAX      16		/* NBD requests read ahead of serving */
 #define BACKOFF_MIN_MS 250u
 #define BACKOFF_MAX_MS 5000u
@@ -73,8 +70,8 @@
 
 struct mirror {
 	const char *text;		/* as configured, for messages */
-	struct url u;			/* after the start check's redirects */
-	uint32_t addr;			/* resolved once: after the handoff there is no resolv.conf */
+	struct url u;			/* after the redirects */
+	struct httpc_peer peer;		/* resolved once: after the handoff there is no resolv.conf */
 	int checked;			/* answered a Range request with our size */
 	int dropped;			/* changed, or ignores Range: never asked again */
 };
@@ -87,161 +84,58 @@ struct slot {
 
 static struct {
 	const struct netinit_config *cfg;
-	uint32_t next_server;
+	struct httpc c;				/* keep-alive connection to m[cur] (or the proxy) */
 	struct mirror m[CMDLINE_MAX_URLS];
 	unsigned n, cur;
 	uint64_t size, nchunks;
 	char validator[HTTP_VALIDATOR_MAX];	/* "" if the server gave none */
-	int etag;				/* validator is an ETag */
-	char host[URL_HOST_MAX];		/* m[cur]'s name or address, for messages */
 	uint8_t *cache;
 	struct slot *slots;
 	unsigned nslots;
 	uint64_t tick;
 	uint64_t seq_end;			/* where the last read ended */
-	unsigned long n_http;
 	unsigned long n_reads;			/* NBD reads answered */
 	uint64_t bytes_http;			/* body bytes received */
 } s;
 
 static volatile sig_atomic_t stats_wanted;	/* SIGUSR1: log the counters */
 
-static int conn_fd = -1;		/* keep-alive connection to s.m[s.cur] */
-static int kmsg_fd = -1;		/* resident: /dev/kmsg only */
-
-static char head[8192];			/* response head and the body bytes after it */
-
-/* Before the handoff through log.c (console too); resident, /dev/kmsg only. */
-static void __attribute__((format(printf, 2, 3))) slog(int err, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	if (kmsg_fd < 0) {
-		vsnprintf(line, sizeof(line), fmt, ap);
-		if (err)
-			log_err("%s", line);
-		else
-			log_info("%s", line);
-	} else {
-		n = snprintf(line, sizeof(line), "<%d>netinit-stream: ", err ? 3 : 5);
-		n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-		if (n >= (int)sizeof(line))
-			n = sizeof(line) - 1;
-		if (write(kmsg_fd, line, (size_t)n) < 0)
-			n = 0;
-	}
-	va_end(ap);
-}
-
 unsigned long stream_http_requests(void)
 {
-	return s.n_http;
+	return s.c.requests;
 }
 
 static void drop_conn(void)
 {
-	if (conn_fd >= 0) {
-		shutdown(conn_fd, SHUT_RDWR);
-		close(conn_fd);
-	}
-	conn_fd = -1;
+	httpc_close(&s.c);
 }
 
 /* No shutdown(): after the fork the resident process shares the socket. */
 void stream_close(void)
 {
-	if (conn_fd >= 0)
-		close(conn_fd);
-	conn_fd = -1;
+	if (s.c.fd >= 0)
+		close(s.c.fd);
+	s.c.fd = -1;
 }
 
 /* ---- HTTP: one Range GET on the keep-alive connection ---- */
 
-static int conn(struct mirror *m)
-{
-	uint32_t addr;
-	char ip[20];
-	int rc;
-
-	if (conn_fd >= 0)
-		return 0;
-	if (!m->u.host[0]) {
-		if (!s.next_server)
-			return -EDESTADDRREQ;
-		m->addr = s.next_server;
-	} else if (!m->addr) {
-		rc = dns_resolve(m->u.host, &m->addr, DNS_TIMEOUT_MS);
-		if (rc < 0)
-			return rc;
-	}
-	addr = m->addr;
-	inet_ntop(AF_INET, &addr, ip, sizeof(ip));
-	snprintf(s.host, sizeof(s.host), "%s", m->u.host[0] ? m->u.host : ip);
-	rc = tcp_connect(addr, m->u.port, s.cfg->connect_timeout * 1000);
-	if (rc < 0)
-		return rc;
-	conn_fd = rc;
-	return 0;
-}
-
 /*
- * Sends "GET bytes=@first-@last" to @m and reads the head into @r. The
- * body bytes read with it are left at head[0..*have). Returns 0 or -errno.
+ * Sends "GET bytes=@first-@last" to @m (If-Range the validator when
+ * @if_range) and reads the head into s.c.r. The status, or -errno.
  */
-static int get_head(struct mirror *m, uint64_t first, uint64_t last, int if_range,
-		    struct http_resp *r, size_t *have)
+static int get(struct mirror *m, uint64_t first, uint64_t last, int if_range)
 {
-	unsigned idle_ms = s.cfg->idle_timeout * 1000;
 	struct http_req q = { 0 };
-	char req[1536];
-	int rc, len, used, fresh = conn_fd < 0, any = 0;
-	ssize_t n;
 
-	rc = conn(m);
-	if (rc < 0)
-		return rc;
-	q.url = &m->u;
-	q.host = m->u.host[0] ? NULL : s.host;
 	q.range_first = first;
 	q.range_last = last;
 	q.range_end = 1;
 	q.keep_alive = 1;
 	q.if_range = if_range && s.validator[0] ? s.validator : NULL;
-	len = http_request_build(req, sizeof(req), &q);
-	if (len < 0)
-		return len;
-	s.n_http++;
-	rc = tcp_send_all(conn_fd, req, (size_t)len, idle_ms);
-	http_resp_init(r);
-	while (rc == 0 && !r->done) {
-		n = tcp_recv_some(conn_fd, head, sizeof(head), idle_ms);
-		if (n <= 0) {
-			rc = n < 0 ? (int)n : -ECONNRESET;
-			break;
-		}
-		any = 1;
-		used = http_resp_feed(r, head, (size_t)n);
-		if (used < 0)
-			return used;
-		*have = (size_t)n - (size_t)used;
-		memmove(head, head + used, *have);
-	}
-	/* a kept-alive connection the server closed meanwhile: once more, fresh */
-	if (rc < 0 && !fresh && !any && rc != -ETIMEDOUT) {
-		drop_conn();
-		return get_head(m, first, last, if_range, r, have);
-	}
-	return rc;
-}
-
-static int same_validator(const struct http_resp *r)
-{
-	const char *v = s.etag ? r->etag : r->last_modified;
-
-	return !s.validator[0] || !v[0] || strcmp(v, s.validator) == 0;
+	s.c.what = m->text;
+	s.c.peer = &m->peer;
+	return httpc_get(&s.c, &m->u, &q);
 }
 
 /*
@@ -255,7 +149,7 @@ static int judge(const struct http_resp *r, uint64_t first, uint64_t last)
 	if (r->status == 206 && r->has_range && !r->chunked && !r->coded &&
 	    r->range_first == first && r->range_last == last &&
 	    r->content_length == (int64_t)(last - first + 1)) {
-		if (r->range_total != (int64_t)s.size || !same_validator(r))
+		if (r->range_total != (int64_t)s.size || httpc_changed(s.validator, r))
 			return -ESTALE;
 		return 0;
 	}
@@ -306,11 +200,10 @@ static uint64_t chunk_len(uint64_t chunk)
 /*
  * Receives the body of bytes [c0 * CHUNK, last] into cache slots, chunk
  * by chunk; a chunk becomes valid only whole, so a drop keeps what came
- * before it. @have bytes are in head[] already.
+ * before it.
  */
-static int get_body(uint64_t c0, uint64_t last, size_t have)
+static int get_body(uint64_t c0, uint64_t last)
 {
-	unsigned idle_ms = s.cfg->idle_timeout * 1000;
 	uint64_t pos = c0 * STREAM_CHUNK;
 
 	while (pos <= last) {
@@ -325,120 +218,81 @@ static int get_body(uint64_t c0, uint64_t last, size_t have)
 		sl->stamp = s.tick;
 		d = slot_data(sl);
 		while (got < len) {
-			size_t want = (size_t)(len - got);
-			ssize_t n;
+			ssize_t n = httpc_read(&s.c, d + got, (size_t)(len - got));
 
-			if (have) {
-				n = (ssize_t)(have < want ? have : want);
-				memcpy(d + got, head, (size_t)n);
-				memmove(head, head + n, have - (size_t)n);
-				have -= (size_t)n;
-			} else {
-				n = tcp_recv_some(conn_fd, d + got, want, idle_ms);
-				if (n <= 0)
-					return n < 0 ? (int)n : -EPIPE;
-			}
+			if (n < 0)
+				return (int)n;
 			got += (uint64_t)n;
 		}
 		s.bytes_http += got;
 		sl->valid = 1;
 		pos += len;
 	}
-	return have ? -EPROTO : 0;	/* more than Content-Length: a broken server */
+	return s.c.have ? -EPROTO : 0;	/* more than Content-Length: a broken server */
 }
-
-/* One GET of chunks @c0..@c1 from @m. */
-static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
-{
-	static struct http_resp r;
-	uint64_t first = c0 * STREAM_CHUNK, last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
-	size_t have = 0;
-	int rc;
-
-	rc = get_head(m, first, last, 1, &r, &have);
-	if (rc == 0)
-		rc = judge(&r, first, last);
-	if (rc == 0) {
-		m->checked = 1;
-		rc = get_body(c0, last, have);
-	}
-	if (rc < 0 || r.conn_close)
-		drop_conn();
-	if (rc == -EAGAIN)
-		slog(1, "%s: HTTP %d to bytes=%llu-%llu", m->text, r.status,
-		     (unsigned long long)first, (unsigned long long)last);
-	return rc;
-}
-
-/* ---- the start check ---- */
 
 static void learn(const struct http_resp *r)
 {
 	s.size = (uint64_t)r->range_total;
 	s.nchunks = (s.size + STREAM_CHUNK - 1) / STREAM_CHUNK;
-	s.etag = r->etag[0] != 0;
-	snprintf(s.validator, sizeof(s.validator), "%s", s.etag ? r->etag : r->last_modified);
+	snprintf(s.validator, sizeof(s.validator), "%s", httpc_validator(r));
 }
 
 /*
- * Asks @m for the first chunk without If-Range (nothing is known yet),
- * following redirects. 0 with the size and validator learned and chunk 0
- * cached; -EOPNOTSUPP for a 200; another -errno.
+ * One GET of chunks @c0..@c1 from @m. The start check (s.size 0) asks for
+ * chunk 0 without If-Range and learns the size and the validator from the
+ * 206 that answers it.
+ */
+static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
+{
+	const struct http_resp *r = &s.c.r;
+	uint64_t first = c0 * STREAM_CHUNK, last = STREAM_CHUNK - 1;
+	int rc;
+
+	if (s.size)
+		last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
+	rc = get(m, first, last, s.size != 0);
+	if (rc < 0)
+		return rc;
+	if (!s.size && r->has_range && r->range_total > 0) {
+		learn(r);
+		last = chunk_len(0) - 1;
+	}
+	rc = judge(r, first, last);
+	if (rc == 0) {
+		m->checked = 1;
+		rc = get_body(c0, last);
+	}
+	if (rc < 0 || r->conn_close)
+		drop_conn();
+	if (rc == -EAGAIN || (rc < 0 && !s.c.quiet && rc != -EOPNOTSUPP))
+		log_err("%s: %s to bytes=%llu-%llu from %s (HTTP %d)", m->text,
+			rc == -EAGAIN || rc == -ESTALE ? "not an answer stream mode can use" :
+			strerror(-rc),
+			(unsigned long long)first, (unsigned long long)last, s.c.host, r->status);
+	return rc;
+}
+
+/* ---- the start check ---- */
+
+/*
+ * Asks @m for the first chunk (nothing is known yet), following
+ * redirects. 0 with the size and validator learned and chunk 0 cached;
+ * -EOPNOTSUPP for a 200; another -errno. Logged.
  */
 static int first_contact(struct mirror *m)
 {
-	static struct http_resp r;
-	struct url next;
-	size_t have = 0;
-	int rc, hops;
+	int rc;
 
-	for (hops = 0;; hops++) {
-		rc = get_head(m, 0, STREAM_CHUNK - 1, 0, &r, &have);
-		if (rc < 0)
-			goto err;
-		if (r.status < 300 || r.status >= 400 || !r.location[0])
-			break;
-		drop_conn();
-		if (hops == MAX_REDIRECTS || url_resolve(&m->u, r.location, &next) < 0) {
-			slog(1, "%s: too many or bad redirects (last: %s): point netinit.url at "
-			     "the final location", m->text, r.location);
-			return -ELOOP;
-		}
-		if (strcmp(next.host, m->u.host) != 0)
-			m->addr = 0;
-		m->u = next;
-	}
-	if (r.status == 200) {
-		drop_conn();
-		slog(1, "%s: the server answered a Range request with the whole file (HTTP "
-		     "200): stream mode needs a server that answers Range with 206 (nginx, "
-		     "Apache, lighttpd do; python3 -m http.server does not)", m->text);
-		return -EOPNOTSUPP;
-	}
-	if (r.status != 206 || !r.has_range || r.range_total <= 0 || r.range_first != 0 ||
-	    r.chunked || r.coded ||
-	    r.range_last != (uint64_t)(r.range_total < STREAM_CHUNK ? r.range_total - 1 :
-				       STREAM_CHUNK - 1)) {
-		drop_conn();
-		slog(1, "%s: HTTP %d (Content-Range %s) to bytes=0-%u: %s", m->text, r.status,
-		     r.has_range ? "present" : "absent", STREAM_CHUNK - 1,
-		     r.status >= 400 ? "check the URL and the server" :
-		     "not an answer stream mode can use");
-		return r.status >= 500 ? -EIO : -EPROTO;
-	}
-	learn(&r);
-	m->checked = 1;
+	s.size = 0;
+	s.validator[0] = '\0';
 	s.tick++;
-	rc = get_body(0, r.range_last, have);
-	if (rc == 0 && r.conn_close)
-		drop_conn();
-	if (rc == 0)
-		return 0;
-err:
-	drop_conn();
-	slog(1, "%s: %s: check that the server is up and the address is right", m->text,
-	     rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc));
-	return rc;
+	rc = get_run(m, 0, 0);
+	if (rc == -EOPNOTSUPP)
+		log_err("%s: the server answered a Range request with the whole file (HTTP "
+			"200): stream mode needs a server that answers Range with 206 (nginx, "
+			"Apache, lighttpd do; python3 -m http.server does not)", m->text);
+	return rc == -EAGAIN || rc == -ESTALE ? -EPROTO : rc;
 }
 
 static int cache_alloc(void)
@@ -454,8 +308,8 @@ static int cache_alloc(void)
 	s.cache = malloc((size_t)n * STREAM_CHUNK);
 	s.slots = malloc(n * sizeof(*s.slots));
 	if (!s.cache || !s.slots) {
-		slog(1, "cannot allocate the %u MiB stream cache: lower netinit.stream.cache",
-		     n / (1024 * 1024 / STREAM_CHUNK));
+		log_err("cannot allocate the %u MiB stream cache: lower netinit.stream.cache",
+			n / (1024 * 1024 / STREAM_CHUNK));
 		return -ENOMEM;
 	}
 	s.nslots = n;
@@ -478,16 +332,20 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 	unsigned i, round, wait = 1000, refused = 0;
 	int rc = -ENOENT;
 
-	drop_conn();
+	if (s.cfg)
+		drop_conn();
 	memset(s.m, 0, sizeof(s.m));
 	s.cfg = cfg;
-	s.next_server = next_server;
+	s.c.cfg = cfg;
+	s.c.fd = -1;
+	s.c.next_server = next_server;
+	s.c.quiet = 0;
 	s.size = 0;
 	s.validator[0] = '\0';
 	s.n = 0;
 	for (i = 0; i < cfg->n_urls; i++) {
 		s.m[s.n].text = cfg->urls[i];
-		if (url_parse(cfg->urls[i], &s.m[s.n].u) == 0)
+		if (httpc_parse(cfg->urls[i], &s.m[s.n].u) == 0)
 			s.n++;
 	}
 	rc = cache_alloc();
@@ -495,8 +353,8 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 		return rc;
 	for (round = 0; round <= cfg->retries; round++) {
 		if (round) {
-			slog(0, "no mirror answered a Range request, round %u of %u", round + 1,
-			     cfg->retries + 1);
+			log_info("no mirror answered a Range request, round %u of %u", round + 1,
+				 cfg->retries + 1);
 			backoff(&wait);
 		}
 		refused = 0;
@@ -505,11 +363,11 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 			if (rc == 0) {
 				s.cur = i;
 				*size = s.size;
-				slog(0, "streaming %s (%llu MiB) from %s: Range answered, %s%s",
-				     s.m[i].text, MiB(s.size), s.host,
-				     s.validator[0] ? (s.etag ? "ETag " : "Last-Modified ") :
-				     "no validator (a replaced image is noticed only by its size)",
-				     s.validator);
+				log_info("streaming %s (%llu MiB) from %s: Range answered, %s%s",
+					 s.m[i].text, MiB(s.size), s.c.host,
+					 s.validator[0] ? (s.validator[0] == '"' ? "ETag " :
+					 "Last-Modified ") : "no validator (a replaced image is "
+					 "noticed only by its size)", s.validator);
 				return 0;
 			}
 			if (rc == -EOPNOTSUPP) {
@@ -577,22 +435,22 @@ static int fetch(uint64_t c, uint64_t span, unsigned ra)
 			rc = get_run(m, c, end);
 			if (rc == 0) {
 				if (t_fail)
-					slog(0, "recovered: %s answered after %llu s", m->text,
-					     (unsigned long long)(clock_ms() - t_fail) / 1000);
+					log_notice("recovered: %s answered after %llu s", m->text,
+						   (unsigned long long)(clock_ms() - t_fail) / 1000);
 				return 0;
 			}
 			if (rc == -ESTALE || rc == -EOPNOTSUPP) {
 				m->dropped = 1;
-				slog(1, "%s: %s: its bytes are never mixed into the image "
-				     "being read; %u other mirror(s) left", m->text,
-				     rc == -ESTALE ? "image changed on the server" :
-				     "the server ignores Range now", live_mirrors());
+				log_err("%s: %s: its bytes are never mixed into the image "
+					"being read; %u other mirror(s) left", m->text,
+					rc == -ESTALE ? "image changed on the server" :
+					"the server ignores Range now", live_mirrors());
 			} else if (!t_fail) {
-				slog(1, "read of %llu KiB at %llu stalled: %s: %s; retrying for up "
-				     "to %u s", (unsigned long long)(end - c + 1) * STREAM_CHUNK >> 10,
-				     (unsigned long long)c * STREAM_CHUNK, m->text,
-				     rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc),
-				     s.cfg->stream_timeout);
+				log_err("read of %llu KiB at %llu stalled: %s: %s; retrying for up "
+					"to %u s", (unsigned long long)(end - c + 1) * STREAM_CHUNK >> 10,
+					(unsigned long long)c * STREAM_CHUNK, m->text,
+					rc == -EBADMSG ? "malformed HTTP response" : strerror(-rc),
+					s.cfg->stream_timeout);
 			}
 			/* chunks that arrived before the drop are kept: resume after them */
 			while (c <= end && lookup(c))
@@ -601,15 +459,15 @@ static int fetch(uint64_t c, uint64_t span, unsigned ra)
 				return 0;
 		}
 		if (!live_mirrors()) {
-			slog(1, "no mirror holds the image netinit started with: answering EIO");
+			log_err("no mirror holds the image netinit started with: answering EIO");
 			return -EIO;
 		}
 		now = clock_ms();
 		if (!t_fail)
 			t_fail = now;
 		if (now - t_fail >= (uint64_t)s.cfg->stream_timeout * 1000) {
-			slog(1, "no mirror answered for %u s (netinit.stream.timeout): answering "
-			     "EIO", s.cfg->stream_timeout);
+			log_err("no mirror answered for %u s (netinit.stream.timeout): answering "
+				"EIO", s.cfg->stream_timeout);
 			return -EIO;
 		}
 		s.cur = (s.cur + 1) % s.n;
@@ -643,29 +501,12 @@ static int ensure(uint64_t off, uint32_t len, uint64_t span_end)
 	return 0;
 }
 
-static int send_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EPIPE;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int reply(int sock, uint32_t err, uint64_t handle)
 {
 	uint8_t b[NBD_WIRE_REPLY_LEN];
 
 	nbd_wire_reply(b, err, handle);
-	return send_all(sock, b, sizeof(b));
+	return tcp_send_all(sock, b, sizeof(b), 0);
 }
 
 static int serve_read(int sock, const struct nbd_wire_req *q, uint64_t span_end)
@@ -684,7 +525,7 @@ static int serve_read(int sock, const struct nbd_wire_req *q, uint64_t span_end)
 
 		if (n > end - off)
 			n = end - off;
-		rc = send_all(sock, slot_data(sl) + in, (size_t)n);
+		rc = tcp_send_all(sock, slot_data(sl) + in, (size_t)n, 0);
 		off += n;
 	}
 	return rc;
@@ -697,29 +538,16 @@ static struct {
 	struct nbd_wire_rx rx;
 } in;
 
-/* The next request: 1, 0 if none is there yet and !@block, or -errno. */
-static int next_request(int sock, struct nbd_wire_req *q, int block)
+/* Bytes from the kernel into in.buf: 1, 0 if none are there and !@block, or -errno. */
+static int refill(int sock, int block)
 {
-	int done, n;
-	ssize_t got;
-
 	for (;;) {
-		while (in.off < in.len) {
-			n = nbd_wire_rx_feed(&in.rx, in.buf + in.off, in.len - in.off, q, &done);
-			if (n < 0) {
-				slog(1, "bad NBD request magic from the kernel: closing the device");
-				return n;
-			}
-			in.off += (size_t)n;
-			if (done)
-				return 1;
-		}
-		in.off = in.len = 0;
-		got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
+		ssize_t got = recv(sock, in.buf, sizeof(in.buf), block ? 0 : MSG_DONTWAIT);
+
 		if (stats_wanted) {
 			stats_wanted = 0;
-			slog(0, "%lu HTTP requests, %llu MiB received, %lu reads answered",
-			     s.n_http, MiB(s.bytes_http), s.n_reads);
+			log_notice("%lu HTTP requests, %llu MiB received, %lu reads answered",
+				   s.c.requests, MiB(s.bytes_http), s.n_reads);
 		}
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -727,7 +555,31 @@ static int next_request(int sock, struct nbd_wire_req *q, int block)
 			return 0;
 		if (got <= 0)
 			return got < 0 ? -errno : -EPIPE;
+		in.off = 0;
 		in.len = (size_t)got;
+		return 1;
+	}
+}
+
+/* The next request: 1, 0 if none is there yet and !@block, or -errno. */
+static int next_request(int sock, struct nbd_wire_req *q, int block)
+{
+	int done, n;
+
+	for (;;) {
+		while (in.off < in.len) {
+			n = nbd_wire_rx_feed(&in.rx, in.buf + in.off, in.len - in.off, q, &done);
+			if (n < 0) {
+				log_err("bad NBD request magic from the kernel: closing the device");
+				return n;
+			}
+			in.off += (size_t)n;
+			if (done)
+				return 1;
+		}
+		n = refill(sock, block);
+		if (n <= 0)
+			return n;
 	}
 }
 
@@ -736,17 +588,10 @@ static int skip_payload(int sock, uint32_t len)
 {
 	while (len) {
 		size_t n;
+		int rc;
 
-		if (in.off == in.len) {
-			ssize_t got = recv(sock, in.buf, sizeof(in.buf), 0);
-
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return got < 0 ? -errno : -EPIPE;
-			in.off = 0;
-			in.len = (size_t)got;
-		}
+		if (in.off == in.len && (rc = refill(sock, 1)) < 0)
+			return rc;
 		n = in.len - in.off < len ? in.len - in.off : len;
 		in.off += n;
 		len -= (uint32_t)n;
@@ -763,6 +608,7 @@ int stream_serve(int sock)
 
 	nbd_wire_rx_init(&in.rx);
 	in.off = in.len = 0;
+	s.c.quiet = 1;		/* a stall is one line, not one per attempt */
 	for (;;) {
 		for (n = 0; n < QUEUE_MAX; n++) {
 			rc = next_request(sock, &q[n], n == 0);
@@ -782,16 +628,16 @@ int stream_serve(int sock)
 			uint64_t span_end = q[i].offset + q[i].length;
 
 			if (q[i].type == NBD_WIRE_DISC) {
-				slog(0, "disconnected by the kernel after %lu HTTP requests",
-				     s.n_http);
+				log_notice("disconnected by the kernel after %lu HTTP requests",
+					   s.c.requests);
 				drop_conn();
 				return 0;
 			}
 			err = nbd_wire_check(&q[i], s.size, max_len);
 			if (err || q[i].type != NBD_WIRE_READ) {
 				if (err == NBD_WIRE_EINVAL && q[i].length > max_len)
-					slog(1, "a %u KiB read is more than half the cache: raise "
-					     "netinit.stream.cache", q[i].length >> 10);
+					log_err("a %u KiB read is more than half the cache: raise "
+						"netinit.stream.cache", q[i].length >> 10);
 				rc = reply(sock, err, q[i].handle);
 			} else {
 				/* the queued reads that follow this one back to back */
@@ -850,20 +696,20 @@ void stream_resident(char *argv0)
 			      0, 0);
 	}
 	prctl(PR_SET_NAME, (unsigned long)"netinit-stream", 0, 0, 0);
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	log_resident("netinit-stream");
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		slog(1, "mlockall: %s: the backend may be paged out", strerror(errno));
+		log_err("mlockall: %s: the backend may be paged out", strerror(errno));
 	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
-		slog(1, "PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
-		     "this process's own allocations", strerror(errno));
+		log_err("PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
+			"this process's own allocations", strerror(errno));
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
-		slog(1, "cannot set oom_score_adj -1000: the OOM killer may pick the root's "
-		     "backend");
+		log_err("cannot set oom_score_adj -1000: the OOM killer may pick the root's "
+			"backend");
 	if (fd >= 0)
 		close(fd);
 	for (fd = 0; fd < 3; fd++)
 		close(fd);
-	slog(0, "resident: pid %d, %u MiB cache, %lu HTTP requests so far", (int)getpid(),
-	     s.nslots / (1024 * 1024 / STREAM_CHUNK), s.n_http);
+	log_notice("resident: pid %d, %u MiB cache, %lu HTTP requests so far", (int)getpid(),
+		   s.nslots / (1024 * 1024 / STREAM_CHUNK), s.c.requests);
 }

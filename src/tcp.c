@@ -6,7 +6,6 @@
  * neither end a transfer early nor report bytes as sent that were not.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <linux/in6.h>	/* sockaddr_in6 for klibc; glibc has it from netinet/in.h */
 #include <poll.h>
@@ -31,41 +30,6 @@ int tcp_wait(int fd, short events, unsigned timeout_ms)
 	if (rc < 0)
 		return -errno;
 	return rc == 0 ? -ETIMEDOUT : 0;
-}
-
-int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(int);
-	int fd, rc, err = 0, fl;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = addr;
-	rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	if (rc < 0 && errno != EINPROGRESS) {
-		rc = -errno;
-		goto err;
-	}
-	if (rc < 0) {
-		rc = tcp_wait(fd, POLLOUT, timeout_ms);
-		if (rc < 0)
-			goto err;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-			rc = err ? -err : -errno;
-			goto err;
-		}
-	}
-	return fd;
-err:
-	close(fd);
-	return rc;
 }
 
 /* A non-blocking socket connecting to @a:@port (in progress or done), or -errno. */
@@ -202,4 +166,13 @@ ssize_t tcp_recv_some(int fd, void *buf, size_t size, unsigned timeout_ms)
 		if (rc < 0)
 			return rc;
 	}
+}
+
+/* IPv4 only (nbd_client.c): Happy Eyeballs with one address is a plain connect. */
+int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms)
+{
+	struct net_addr a = { .family = NET_AF4 };
+
+	memcpy(a.a, &addr, 4);
+	return tcp_connect_he(&a, 1, port, timeout_ms);
 }

@@ -7,6 +7,8 @@
  * checks every reply and every byte against a local copy of the image.
  *
  * Usage: stream-harness COPY URL[,URL...] [TIMEOUT_S [CACHE_MIB]]
+ * Environment: NETINIT_RESOLV=FILE reads the DNS servers from FILE instead
+ * of /etc/resolv.conf; NETINIT_PROXY=URL sets netinit.proxy.
  * stdin, one command a line:
  *   read OFF LEN          one READ; prints "ok", "eio" or "err N"
  *   pipe OFF LEN COUNT    COUNT READs back to back (sent before any reply
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "dns.h"
 #include "log.h"
 #include "nbd_wire.h"
 #include "stream.h"
@@ -171,6 +174,7 @@ static int run(pid_t child)
 int main(int argc, char **argv)
 {
 	static struct netinit_config cfg;
+	const char *resolv = getenv("NETINIT_RESOLV"), *proxy = getenv("NETINIT_PROXY");
 	char err[256];
 	uint64_t size;
 	int sv[2], rc;
@@ -184,11 +188,14 @@ int main(int argc, char **argv)
 	cmdline_init(&cfg);
 	snprintf((char *)buf, sizeof(buf), "netinit.url=%s netinit.stream.timeout=%s "
 		 "netinit.stream.cache=%s netinit.idle_timeout=5 netinit.connect_timeout=2 "
-		 "netinit.retries=0", argv[2], argc > 3 ? argv[3] : "300", argc > 4 ? argv[4] : "4");
+		 "netinit.retries=0%s%s", argv[2], argc > 3 ? argv[3] : "300",
+		 argc > 4 ? argv[4] : "4", proxy ? " netinit.proxy=" : "", proxy ? proxy : "");
 	if (cmdline_parse(&cfg, (char *)buf, strlen((char *)buf), 0, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
+	if (resolv)
+		dns_set_resolv(resolv);
 	img = open(argv[1], O_RDONLY);
 	if (img < 0) {
 		perror(argv[1]);

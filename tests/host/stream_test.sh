@@ -7,8 +7,10 @@
 # Cases: plain reads (and the read-only answers), sequential reads coalesced
 # and read ahead, the server killed and restarted mid-run, the image
 # replaced on the server, a server that ignores Range, two mirrors with the
-# first dead, a mirror dying mid-run, and a stall that outlasts
-# netinit.stream.timeout. Seconds, no QEMU.
+# first dead, a mirror dying mid-run, a stall that outlasts
+# netinit.stream.timeout; IPv6 (a [::1] URL, and in a network namespace of
+# its own a name with only an AAAA record from tests/host/fakedns.py) and
+# netinit.proxy (through tinyproxy, and a proxy that is down). Seconds, no QEMU.
 # Usage: stream_test.sh [BINARY]
 set -eu
 
@@ -17,8 +19,11 @@ bin=${1:-$top/build/host/stream-harness}
 [ -x "$bin" ] || { echo "$0: $bin missing: run make build/host/stream-harness" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/nistream-host.XXXXXX)
 pids=
+ns=
 cleanup() {
 	for p in $pids $(cat "$tmp"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+	[ -z "$ns" ] || ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+	[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -30,9 +35,14 @@ cp "$tmp/srv/img" "$tmp/copy"
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-# serve NAME PORT: starts streamd on PORT, its pid in $tmp/NAME.pid, log in $tmp/NAME.log
+# serve NAME PORT [ADDR]: starts streamd on PORT (of ADDR, 127.0.0.1 unless
+# given; in the namespace $in_ns when set), its pid in $tmp/NAME.pid, log in
+# $tmp/NAME.log
+in_ns=
 serve() {
-	python3 "$top/tests/host/streamd.py" "$tmp/srv" "$2" >"$tmp/$1.port" 2>>"$tmp/$1.log" &
+	# shellcheck disable=SC2086 # in_ns: a command prefix, word-split on purpose
+	$in_ns python3 "$top/tests/host/streamd.py" "$tmp/srv" "$2" "${3:-127.0.0.1}" \
+		>"$tmp/$1.port" 2>>"$tmp/$1.log" &
 	echo $! >"$tmp/$1.pid"
 	pids="$pids $!"
 	i=0
@@ -72,7 +82,8 @@ check() {
 next() { n=$((n + 1)); }
 harness() {
 	rc=0
-	"$bin" "$tmp/copy" "$2" "${3:-300}" >"$tmp/out$n" 2>&1 || rc=$?
+	# shellcheck disable=SC2086 # in_ns: a command prefix, word-split on purpose
+	$in_ns "$bin" "$tmp/copy" "$2" "${3:-300}" >"$tmp/out$n" 2>&1 || rc=$?
 	[ "$rc" = "$1" ]
 }
 gets() { grep -c "GET /img range=bytes=.*if-range=\"" "$tmp/A.log" || true; }
@@ -186,6 +197,110 @@ secs=$(($(date +%s) - start))
 [ "$(has 'netinit.stream.timeout')" = 1 ] || ok=0
 [ "$secs" -ge 4 ] && [ "$secs" -le 15 ] || ok=0
 check timeout-eio "$ok" "EIO after the 3 s stream timeout (${secs}s)"
+
+stop A
+
+next
+# IPv6: streamd on [::1] only, a [v6] literal URL (start check and reads)
+portV=$(free_port)
+serve V "$portV" ::1
+ok=1
+printf 'read 0 4096\nread 2097152 262144\nread 3145000 733\ndisc\n' |
+	harness 0 "http://[::1]:$portV/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] || ok=0
+[ "$(grep -c 'if-range=".*peer=::1 -> 206' "$tmp/V.log")" -ge 2 ] || ok=0
+check ipv6-literal "$ok" "a [::1] URL: start check and reads over IPv6"
+stop V
+
+# netinit.proxy: tinyproxy (as in fetch_test.sh) in front of streamd; every
+# request in absolute-form through it, Range and If-Range passed on
+serve A "$portA"
+pport=$(free_port)
+cat >"$tmp/tinyproxy.conf" <<EOF
+Port $pport
+Listen 127.0.0.1
+Timeout 30
+MaxClients 20
+Allow 127.0.0.1
+LogLevel Info
+LogFile "$tmp/tinyproxy.log"
+EOF
+next
+ok=1
+if command -v tinyproxy >/dev/null 2>&1; then
+	tinyproxy -d -c "$tmp/tinyproxy.conf" >/dev/null 2>&1 &
+	echo $! >"$tmp/tinyproxy.pid"
+	i=0
+	until python3 -c "import socket; socket.create_connection(('127.0.0.1', $pport), 1)" \
+		2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "$0: tinyproxy did not start" >&2; exit 1; }
+		sleep 0.05
+	done
+	: >"$tmp/A.log"
+	export NETINIT_PROXY="http://127.0.0.1:$pport"
+	printf 'read 0 4096\nread 2097152 262144\nread 1048576 65536\ndisc\n' |
+		harness 0 "$A/img" || ok=0
+	[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] || ok=0
+	[ "$(grep -cF "GET $A/img HTTP/1.1" "$tmp/tinyproxy.log")" -ge 3 ] || ok=0
+	[ "$(grep -c 'range=bytes=.*if-range="' "$tmp/A.log")" -ge 2 ] || ok=0
+	check proxy "$ok" "start check and reads through tinyproxy, absolute-form, If-Range"
+	next
+	NETINIT_PROXY="http://127.0.0.1:$dead"
+	ok=1
+	harness 3 "$A/img" </dev/null || ok=0
+	[ "$(has "cannot connect to the proxy 127.0.0.1 port $dead")" = 1 ] || ok=0
+	check proxy-down "$ok" "a proxy that is down fails the start check, named"
+	unset NETINIT_PROXY
+	stop tinyproxy
+else
+	: >"$tmp/out$n"
+	check proxy 0 "tinyproxy missing: run make deps"
+fi
+stop A
+
+# A name with only an AAAA record, in a namespace of our own (serialized with
+# the other labs): fakedns answers v6only.test with ::1, streamd listens there
+v6name_case() {
+	ns=httpc-st$$
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	in_ns="ip netns exec $ns"
+	portN=$(free_port)
+	serve N "$portN" ::1
+	$in_ns python3 "$top/tests/host/fakedns.py" 127.0.0.1 "v6only.test=::1" \
+		>"$tmp/dns-ready" 2>"$tmp/fakedns.log" &
+	echo $! >"$tmp/fakedns.pid"
+	i=0
+	until grep -q ready "$tmp/dns-ready" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "$0: fakedns did not start in $ns" >&2; exit 1; }
+		sleep 0.05
+	done
+	echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
+	next
+	ok=1
+	export NETINIT_RESOLV="$tmp/resolv.conf"
+	printf 'read 0 4096\nread 1048576 131072\ndisc\n' |
+		harness 0 "http://v6only.test:$portN/img" || ok=0
+	unset NETINIT_RESOLV
+	[ "$(grep -c ' ok$' "$tmp/out$n")" = 2 ] || ok=0
+	grep -q "v6only.test AAAA" "$tmp/fakedns.log" || ok=0
+	[ "$(grep -c 'peer=::1 -> 206' "$tmp/N.log")" -ge 2 ] || ok=0
+	check ipv6-aaaa-only "$ok" "a name with only an AAAA record: reads over IPv6"
+	in_ns=
+	ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
+	ip netns del "$ns"
+	ns=
+}
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1; then
+	exec 9>/tmp/netlab.lock
+	flock 9
+	v6name_case
+	flock -u 9
+else
+	echo "skip ipv6-aaaa-only: needs root for a network namespace"
+fi
 
 echo "stream host tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]

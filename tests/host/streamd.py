@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""streamd: an HTTP/1.1 keep-alive file server on 127.0.0.1 for stream mode's tests.
+"""streamd: an HTTP/1.1 keep-alive file server on 127.0.0.1 (or ADDR) for stream mode's tests.
 
 Serves files under DIR with closed and open ranges ("Range: bytes=a-b",
 "bytes=a-"), a strong ETag made of the file's inode, mtime and size, a
@@ -12,14 +12,16 @@ the ETag, as nginx's would.
   /norange/FILE    ignores Range: always 200 with the whole file
   /noetag/FILE     no ETag and no Last-Modified
 
-Usage: streamd.py DIR [PORT]  (PORT 0 or absent: a free one). Prints
-"streamd: port N" on stdout once listening, then one access line per
-request on stderr: "streamd: GET PATH range=R if-range=V -> STATUS".
+Usage: streamd.py DIR [PORT [ADDR]]  (PORT 0 or absent: a free one; ADDR
+127.0.0.1 unless given, "::1" for IPv6 only). Prints "streamd: port N" on
+stdout once listening, then one access line per request on stderr:
+"streamd: GET PATH range=R if-range=V peer=ADDR -> STATUS".
 """
 import email.utils
 import http.server
 import os
 import re
+import socket
 import sys
 
 
@@ -31,9 +33,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def log_request(self, code="-", size="-"):
-        sys.stderr.write("streamd: %s %s range=%s if-range=%s -> %s\n" % (
+        sys.stderr.write("streamd: %s %s range=%s if-range=%s peer=%s -> %s\n" % (
             self.command, self.path, self.headers.get("Range", "-"),
-            self.headers.get("If-Range", "-"), code))
+            self.headers.get("If-Range", "-"), self.client_address[0], code))
         sys.stderr.flush()
 
     def fail(self, code):
@@ -93,12 +95,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
 
 
+class Server6(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 def main():
     root = sys.argv[1]
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    addr = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     http.server.ThreadingHTTPServer.daemon_threads = True
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    cls = Server6 if ":" in addr else http.server.ThreadingHTTPServer
+    srv = cls((addr, port), Handler)
     srv.root = root
     print("streamd: port %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
