@@ -68,8 +68,9 @@ usage:
   --menu-timeout S   pxelinux and GRUB boot their default entry after S
                      seconds with no key pressed (default 3; 0: at once,
                      no prompt; -1: wait for a key, never unattended)
-  --menu-default ID  the entry they boot: netinit (default, the one written)
-                     or a label you add to those files yourself
+  --menu-default ID  the entry they boot: netinit (default: fetch mode),
+                     stream (when written), or a label you add to those
+                     files yourself
   --kernel-name NAME the kernel's file name in that directory (default gentoo)
   --netinit BIN      the static netinit binary (build/netinit, from 'make')
   --modules DIR      kernel modules directory lib/modules/<ver>: NIC drivers,
