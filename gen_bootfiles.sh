@@ -202,8 +202,9 @@ stream_cmdline() {
 	*"${nl}netinit.verity="*) sc_v=conf ;;
 	esac
 	if [ -z "$sc_v" ]; then
-		case $pin_sha256$nl$confs in
-		?* | *"${nl}netinit.sha256="*) return 1 ;;
+		[ -z "$pin_sha256" ] || return 1
+		case $nl$confs in
+		*"${nl}netinit.sha256="*) return 1 ;;
 		esac
 	fi
 	case $1 in

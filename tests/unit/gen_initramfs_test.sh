@@ -729,7 +729,11 @@ if [ -n "$ver" ]; then
 		ok
 		echo "standalone: $(wc -c <sa.igz) bytes ($(cat sa.out))"
 		for m in drivers/net/virtio_net drivers/virtio/virtio_pci drivers/block/loop \
-			fs/squashfs/squashfs fs/overlayfs/overlay net/core/failover drivers/virtio/virtio_ring; do
+			fs/squashfs/squashfs fs/overlayfs/overlay net/core/failover drivers/virtio/virtio_ring \
+			drivers/block/nbd drivers/md/dm-mod drivers/md/dm-bufio drivers/md/dm-verity \
+			lib/reed_solomon/reed_solomon; do
+			# (the last line: stream mode's nbd and dm-verity, and a
+			# dependency modules.dep adds, as README's Stream mode says)
 			has sa.lst "^E lib/modules/$ver/kernel/$m\\.ko(\\.[a-z]+)? 100644 " "standalone: $m"
 		done
 		hasnt sa.lst '^E [^ ]*/(wireguard|bonding|tun|veth|vxlan|wwan)' "standalone: no virtual/wireless junk"
