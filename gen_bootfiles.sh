@@ -191,17 +191,21 @@ stage_cmdline() {
 	esac
 }
 
-# stream_cmdline STAGE: the same for stream mode, or fails when that stage
-# cannot stream (genkernel's linuxrc loop-mounts a file) or the pin forbids
-# it (netinit.sha256 without netinit.verity: netinit refuses to stream what
-# it cannot check block by block). dracut gets the block device netinit
-# makes: /dev/mapper/netinit-root over dm-verity, else /dev/nbd0.
+# stream_cmdline STAGE: the same for stream mode, or, when there is no
+# stream entry to write, fails with the reason in sc_why: genkernel's
+# linuxrc loop-mounts a file; netinit.sha256 without netinit.verity (netinit
+# refuses to stream what it cannot check block by block); dracut with
+# netinit.verity (dracut 059 waits for ever for /dev/mapper/netinit-root:
+# its udev rules skip a dm device libdevmapper did not announce, so the
+# mapper symlink its dmsquash-live rule waits for never comes; seen in
+# tests/qemu/stream.sh's dracut-verity). dracut streams /dev/nbd0.
 stream_cmdline() {
-	sc_v=$pin_verity
+	sc_v=$pin_verity sc_why=""
 	case $nl$confs in
 	*"${nl}netinit.verity="*) sc_v=conf ;;
 	esac
 	if [ -z "$sc_v" ]; then
+		sc_why="the image is pinned by sha256 alone, which netinit fetches and never streams"
 		[ -z "$pin_sha256" ] || return 1
 		case $nl$confs in
 		*"${nl}netinit.sha256="*) return 1 ;;
@@ -209,8 +213,15 @@ stream_cmdline() {
 	fi
 	case $1 in
 	standalone) echo "" ;;
-	dracut) if [ -n "$sc_v" ]; then echo "root=live:/dev/mapper/netinit-root"; else echo "root=live:/dev/nbd0"; fi ;;
-	*) return 1 ;;
+	dracut)
+		sc_why="dracut 059 does not take netinit's dm-verity device yet (its udev never announces /dev/mapper/netinit-root); stream it unpinned (no --image or --sha256) or use --standalone"
+		[ -z "$sc_v" ] || return 1
+		echo "root=live:/dev/nbd0"
+		;;
+	*)
+		sc_why="genkernel's linuxrc loop-mounts an image file and cannot take a block device"
+		return 1
+		;;
 	esac
 }
 
@@ -233,7 +244,14 @@ write_bootfiles() {
 	[ -z "$image" ] || wb_img=$(basename -- "$image")
 	wb_url=${urls:-$boot_url$wb_img}
 	wb_stream=1
-	wb_sargs=$(stream_cmdline "$stage") || wb_stream=0
+	# not in $(...): sc_why must survive
+	stream_cmdline "$stage" >"$tmp/sargs" || wb_stream=0
+	wb_sargs=$(cat "$tmp/sargs")
+	if [ "$wb_stream" = 0 ]; then
+		echo "$prog: no stream.ipxe or stream entry: $sc_why" >&2
+		[ "$menu_default" != stream ] ||
+			echo "$prog: WARNING: --menu-default stream names no entry: pxelinux and GRUB will not boot unattended" >&2
+	fi
 	wb_sl=""
 	[ "$wb_stream" = 0 ] || wb_sl="entry stream: stream mode"
 	wb_sargs="${wb_sargs:+$wb_sargs }BOOTIF=01-\${netX/mac:hexhyp}${append:+ $append}"
@@ -253,9 +271,15 @@ write_bootfiles() {
 			echo "$wb_head"
 			echo "# stream mode, for a machine with less RAM than the image: the image"
 			echo "# stays on the server, netinit serves it to the kernel as /dev/nbd0 with"
-			echo "# HTTP Range reads (dm-verity checks every block when netinit.verity is"
-			echo "# pinned: serve $wb_img.verity next to $wb_img). The machine needs the"
-			echo "# server for its whole life (netinit.stream.timeout)."
+			echo "# HTTP Range reads. The machine needs the server for its whole life"
+			echo "# (netinit.stream.timeout)."
+			if [ -n "$sc_v" ]; then
+				echo "# dm-verity checks every block against the initrd's netinit.verity:"
+				echo "# serve $wb_img.verity next to $wb_img."
+			else
+				echo "# Unverified (no netinit.verity in the initrd): the blocks are trusted"
+				echo "# as the server sends them."
+			fi
 			echo "kernel $boot_url$kernel_name initrd=$wb_init $wb_sargs netinit.url=$wb_url netinit.stream=on"
 			echo "initrd $boot_url$wb_init"
 			echo "boot"

@@ -511,7 +511,10 @@ verity_plan() {
 		return 0
 	fi
 	[ "$verity" = auto ] || die "--verity: $vp_why"
-	echo "$prog: no dm-verity hash tree for $image: $vp_why; it is pinned by sha256 only, so netinit fetches it and never streams it (--no-verity: no such note)" >&2
+	vp_name=$image
+	# --iso, --fetch-release: the image's final place, not the staging dir
+	[ -z "$image_what" ] || vp_name=$(dirname -- "$output")/image.squashfs
+	echo "$prog: no dm-verity hash tree for $vp_name: $vp_why; it is pinned by sha256 only, so netinit fetches it and never streams it (--no-verity: no such note)" >&2
 }
 
 # verity_make: the hash tree of $image into $tmp/verity, and its root hash

@@ -30,6 +30,14 @@
 #                  stop the stream
 #   gen-verity-auto  the same initrd, netinit.stream=auto on 512 MiB (where
 #                  auto would fetch this image): the verity pin streams it
+#   dracut-verity  dracut 059 on root=live:/dev/mapper/netinit-root (the
+#                  verity case's image and root hash): FAILS today, dracut
+#                  waits for ever: its udev rules (55-dm.rules) skip a dm
+#                  device libdevmapper did not announce, so the mapper
+#                  symlink dmsquash-live's rule waits for never comes; hence
+#                  gen_bootfiles.sh writes no stream entry for dracut with
+#                  verity. Kept to reproduce it (needs a netinit change)
+#                  (the two last cases are not in the default list)
 #   dracut         the real dracut 059 initrd (dmsquash-live) takes
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
@@ -55,7 +63,7 @@ esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
 case " $cases " in
-*" dracut "*)
+*" dracut "* | *" dracut-verity "*)
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
@@ -217,16 +225,23 @@ for c in $cases; do
 		# gen_initramfs.sh's own stream.ipxe, as written (auto: one word changed)
 		: >"$logs/stream-http.log"
 		script=$(cat "$sw/gv/stream.ipxe")
-		[ "$c" = gen-verity ] || script=$(printf '%s\n' "$script" | sed 's/netinit\.stream=on/netinit.stream=auto/')
+		[ "$c" != gen-verity-auto ] || script=$(printf '%s\n' "$script" | sed 's/netinit\.stream=on/netinit.stream=auto/')
 		secs=$(ipxe_boot "$c" 512 "$script")
 		measure "$c" gv/stream-64.squashfs
 		# the root hash the run pinned (its first 16 digits, as netinit logs it)
 		check "$c" "against root hash $(sed -n 's/.*pinned as netinit.verity=\([0-9a-f]\{16\}\).*/\1/p' "$work/gv.out")..."
 		check_not "$c" "netinit.sha256 pins the whole image"
-		[ "$c" = gen-verity ] || check "$c" "netinit.stream=auto: streaming: netinit.verity pins the blocks"
+		[ "$c" != gen-verity-auto ] || check "$c" "netinit.stream=auto: streaming: netinit.verity pins the blocks"
 		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 /dev/mapper/netinit-root
 		record "$c" "gen_initramfs --verity, its stream.ipxe${c#gen-verity}" "$ok"
+		;;
+	dracut-verity)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash \
+root=live:/dev/mapper/netinit-root rd.live.overlay.overlayfs=1 rd.retry=20" dracut
+		check "$c" "dracut: root=live:/dev/mapper/netinit-root"
+		live_checks "$c" stream-64.squashfs 1 dracut
+		record "$c" "dracut 059 on the verity device (fails today)" "$ok"
 		;;
 	dracut)
 		boot "$c" 512 stream-64.squashfs \

@@ -223,24 +223,18 @@ has "$tmp/dr/boot.ipxe" "kernel http://10.0.0.1/live/gentoo initrd=netinit.igz r
 has "$tmp/dr/altcombine.ipxe" "initrd http://10.0.0.1/live/image.squashfs /image.squashfs.img"
 check "dracut initrd has etc/cmdline.d/90-netinit.conf" sh -c "gzip -dc '$tmp/dr/netinit.igz' |
 	cpio -i --quiet --to-stdout etc/cmdline.d/90-netinit.conf 2>/dev/null | grep -qx rd.live.overlay.overlayfs=1"
-# dracut streams: stream.ipxe and a 'stream' entry in pxelinux and GRUB, with
-# netinit.stream=on and root=live: on the device netinit makes (dm-verity's
-# when the image is pinned by verity)
+gzip -dc "$tmp/dr/netinit.igz" | cpio -i --quiet --to-stdout etc/netinit.conf >"$tmp/dr/root.conf" 2>/dev/null
+# dracut with the image pinned by verity (the ISO's default): no stream
+# entries, one line says why (dracut 059 never sees netinit's dm-verity
+# device: tests/qemu/stream.sh dracut-verity); the tree is still written
 if command -v veritysetup >/dev/null 2>&1; then
-	dev=/dev/mapper/netinit-root
-	has "$tmp/out" "boot.ipxe stream.ipxe combined.ipxe"
-	has "$tmp/dr/stream.ipxe" "kernel http://10.0.0.1/live/gentoo initrd=netinit.igz root=live:$dev BOOTIF=01-\${netX/mac:hexhyp} netinit.url=http://10.0.0.1/live/image.squashfs netinit.stream=on"
-	has "$tmp/dr/stream.ipxe" "initrd http://10.0.0.1/live/netinit.igz"
-	has "$tmp/dr/stream.ipxe" "serve image.squashfs.verity next to image.squashfs"
-	check "pxelinux: LABEL stream after LABEL netinit, its APPEND" \
-		sh -c "sed -n '/^LABEL stream/,\$p' '$tmp/dr/pxelinux.cfg/default' | tr '\n' '|' |
-			grep -qx 'LABEL stream|  KERNEL gentoo|  INITRD netinit.igz|  APPEND root=live:$dev netinit.url=http://10.0.0.1/live/image.squashfs netinit.stream=on|  IPAPPEND 2|'"
-	has "$tmp/dr/pxelinux.cfg/default" "DEFAULT netinit"
-	has "$tmp/dr/boot/grub/grub.cfg" "--id stream {"
-	has "$tmp/dr/boot/grub/grub.cfg" "	linux /gentoo root=live:$dev netinit.url=http://10.0.0.1/live/image.squashfs netinit.stream=on"
-	has "$tmp/dr/boot/grub/grub.cfg" "set default=netinit"
+	has "$tmp/dr/root.conf" "netinit.verity="
+	has "$tmp/out" "no stream.ipxe or stream entry: dracut 059 does not take netinit's dm-verity device yet"
+	check "dracut + verity: no stream.ipxe" [ ! -e "$tmp/dr/stream.ipxe" ]
+	check "dracut + verity: no stream entry in pxelinux or GRUB" \
+		sh -c "! grep -q -e 'LABEL stream' -e 'netinit.stream' '$tmp/dr/pxelinux.cfg/default' '$tmp/dr/boot/grub/grub.cfg'"
 else
-	skipped "dracut stream entries (no veritysetup)"
+	skipped "dracut + verity (no veritysetup)"
 fi
 # --no-verity: pinned by sha256 alone, which netinit refuses to stream: no
 # stream entries (and a stale stream.ipxe goes)
@@ -255,10 +249,22 @@ check "--no-verity: no stream entry in pxelinux or GRUB" \
 mkdir -p "$tmp/drs"
 runs_ok "--base dracut, no pin, --menu-default stream" "$gen" --base "$lab/dracut.igz" --netinit "$net" \
 	--boot-url http://10.0.0.1/s/ --menu-default stream --output "$tmp/drs/netinit.igz"
-has "$tmp/drs/stream.ipxe" "initrd=netinit.igz root=live:/dev/nbd0 BOOTIF="
-has "$tmp/drs/stream.ipxe" "netinit.url=http://10.0.0.1/s/image.squashfs netinit.stream=on"
+has "$tmp/out" "boot.ipxe stream.ipxe combined.ipxe"
+has "$tmp/drs/stream.ipxe" "kernel http://10.0.0.1/s/gentoo initrd=netinit.igz root=live:/dev/nbd0 BOOTIF=01-\${netX/mac:hexhyp} netinit.url=http://10.0.0.1/s/image.squashfs netinit.stream=on"
+has "$tmp/drs/stream.ipxe" "initrd http://10.0.0.1/s/netinit.igz"
+has "$tmp/drs/stream.ipxe" "# Unverified (no netinit.verity in the initrd)"
+check "pxelinux: LABEL stream after LABEL netinit, its APPEND" \
+	sh -c "sed -n '/^LABEL stream/,\$p' '$tmp/drs/pxelinux.cfg/default' | tr '\n' '|' |
+		grep -qx 'LABEL stream|  KERNEL gentoo|  INITRD netinit.igz|  APPEND root=live:/dev/nbd0 netinit.url=http://10.0.0.1/s/image.squashfs netinit.stream=on|  IPAPPEND 2|'"
+has "$tmp/drs/boot/grub/grub.cfg" "--id stream {"
+has "$tmp/drs/boot/grub/grub.cfg" "	linux /gentoo root=live:/dev/nbd0 netinit.url=http://10.0.0.1/s/image.squashfs netinit.stream=on"
 has "$tmp/drs/pxelinux.cfg/default" "DEFAULT stream"
 has "$tmp/drs/boot/grub/grub.cfg" "set default=stream"
+# --menu-default stream without a stream entry: a warning
+runs_ok "--menu-default stream, genkernel" "$gen" --base "$lab/genkernel.igz" --netinit "$net" \
+	--boot-url http://10.0.0.1/s/ --menu-default stream --output "$tmp/drs/gk.igz"
+has "$tmp/out" "no stream.ipxe or stream entry: genkernel's linuxrc loop-mounts"
+has "$tmp/out" "WARNING: --menu-default stream names no entry"
 
 # ---- bad ISOs and arguments
 mkiso noimg "$lab/genkernel.igz" no-image

@@ -566,7 +566,7 @@ elif base_case ver gk.igz --image vdir/v.sqfs --verity; then
 		check "default: same image, same root hash ($(vroot ver2))" [ "$(vroot ver2)" = "$vr" ]
 		check "default: an identical tree is not rewritten (mtime kept)" \
 			[ "$(stat -c %Y vdir/v.sqfs.verity)" = 1000000000 ]
-		has ver2.out "\(4096 bytes, unchanged\)|bytes, unchanged\)" "default: says unchanged"
+		has ver2.out "bytes, unchanged\)" "default: says unchanged"
 		check "default: byte-identical initrd" cmp -s ver.igz ver2.igz
 	fi
 	# the image changed: a new tree, a new root hash, and they match
