@@ -196,9 +196,10 @@ stage_cmdline() {
 # linuxrc loop-mounts a file; netinit.sha256 without netinit.verity (netinit
 # refuses to stream what it cannot check block by block); dracut with
 # netinit.verity (dracut 059 waits for ever for /dev/mapper/netinit-root:
-# its udev rules skip a dm device libdevmapper did not announce, so the
-# mapper symlink its dmsquash-live rule waits for never comes; seen in
-# tests/qemu/stream.sh's dracut-verity). dracut streams /dev/nbd0.
+# its 55-dm.rules skip a read-only dm device, and a coldplugged one that
+# libdevmapper did not announce, so the mapper symlink its dmsquash-live
+# rule waits for never comes; seen in tests/qemu/stream.sh's
+# dracut-verity). dracut streams /dev/nbd0.
 stream_cmdline() {
 	sc_v=$pin_verity sc_why=""
 	case $nl$confs in
