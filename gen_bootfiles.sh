@@ -14,13 +14,16 @@
 #                             sections of "HEX  FILE" lines, trusted only
 #                             as gpgv verified it against --keyring (or
 #                             with --insecure); sets $iso
-#   write_bootfiles DIR       boot.ipxe (fetch), combined.ipxe (+combined.igz),
+#   write_bootfiles DIR       boot.ipxe (fetch), stream.ipxe (stream mode,
+#                             when the next stage and the pin allow it),
+#                             combined.ipxe (+combined.igz),
 #                             altcombine.ipxe (iPXE appends, initrd.magic),
 #                             altcombine-efi.ipxe (+image.cpio: any iPXE, EFI
 #                             or BIOS), pxelinux.cfg/default,
 #                             boot/grub/grub.cfg (grub-mknetdir's prefix);
 #                             both boot unattended ($menu_timeout,
-#                             $menu_default)
+#                             $menu_default) and, with stream.ipxe, have a
+#                             'stream' entry too
 # Uses gen_initramfs.sh's die, need_tool, fsize, newc_entry, $tmp, $epoch.
 
 # iso_extract ISO DIR: into DIR, a fresh directory (the caller moves the
@@ -188,6 +191,41 @@ stage_cmdline() {
 	esac
 }
 
+# stream_cmdline STAGE: the same for stream mode, or, when there is no
+# stream entry to write, fails with the reason in sc_why: genkernel's
+# linuxrc loop-mounts a file; netinit.sha256 without netinit.verity (netinit
+# refuses to stream what it cannot check block by block); dracut with
+# netinit.verity (dracut 059 waits for ever for /dev/mapper/netinit-root:
+# its 55-dm.rules skip a read-only dm device, and a coldplugged one that
+# libdevmapper did not announce, so the mapper symlink its dmsquash-live
+# rule waits for never comes; seen in tests/qemu/stream.sh's
+# dracut-verity). dracut streams /dev/nbd0.
+stream_cmdline() {
+	sc_v=$pin_verity sc_why=""
+	case $nl$confs in
+	*"${nl}netinit.verity="*) sc_v=conf ;;
+	esac
+	if [ -z "$sc_v" ]; then
+		sc_why="the image is pinned by sha256 alone, which netinit fetches and never streams"
+		[ -z "$pin_sha256" ] || return 1
+		case $nl$confs in
+		*"${nl}netinit.sha256="*) return 1 ;;
+		esac
+	fi
+	case $1 in
+	standalone) echo "" ;;
+	dracut)
+		sc_why="dracut 059 does not take netinit's dm-verity device yet (its udev never announces /dev/mapper/netinit-root); stream it unpinned (no --image or --sha256) or use --standalone"
+		[ -z "$sc_v" ] || return 1
+		echo "root=live:/dev/nbd0"
+		;;
+	*)
+		sc_why="genkernel's linuxrc loop-mounts an image file and cannot take a block device"
+		return 1
+		;;
+	esac
+}
+
 stage_dest() {
 	case $1 in
 	dracut) echo /image.squashfs.img ;;
@@ -206,6 +244,18 @@ write_bootfiles() {
 	wb_img=image.squashfs
 	[ -z "$image" ] || wb_img=$(basename -- "$image")
 	wb_url=${urls:-$boot_url$wb_img}
+	wb_stream=1
+	# not in $(...): sc_why must survive
+	stream_cmdline "$stage" >"$tmp/sargs" || wb_stream=0
+	wb_sargs=$(cat "$tmp/sargs")
+	if [ "$wb_stream" = 0 ]; then
+		echo "$prog: no stream.ipxe or stream entry: $sc_why" >&2
+		[ "$menu_default" != stream ] ||
+			echo "$prog: WARNING: --menu-default stream names no entry: pxelinux and GRUB will not boot unattended" >&2
+	fi
+	wb_sl=""
+	[ "$wb_stream" = 0 ] || wb_sl="entry stream: stream mode"
+	wb_sargs="${wb_sargs:+$wb_sargs }BOOTIF=01-\${netX/mac:hexhyp}${append:+ $append}"
 	wb_head="#!ipxe
 # written by $prog for a $stage next stage; serve this directory at $boot_url"
 	{
@@ -217,6 +267,27 @@ write_bootfiles() {
 		echo "initrd $boot_url$wb_init"
 		echo "boot"
 	} >"$wb_d/boot.ipxe"
+	if [ "$wb_stream" = 1 ]; then
+		{
+			echo "$wb_head"
+			echo "# stream mode, for a machine with less RAM than the image: the image"
+			echo "# stays on the server, netinit serves it to the kernel as /dev/nbd0 with"
+			echo "# HTTP Range reads. The machine needs the server for its whole life"
+			echo "# (netinit.stream.timeout)."
+			if [ -n "$sc_v" ]; then
+				echo "# dm-verity checks every block against the initrd's netinit.verity:"
+				echo "# serve $wb_img.verity next to $wb_img."
+			else
+				echo "# Unverified (no netinit.verity in the initrd): the blocks are trusted"
+				echo "# as the server sends them."
+			fi
+			echo "kernel $boot_url$kernel_name initrd=$wb_init $wb_sargs netinit.url=$wb_url netinit.stream=on"
+			echo "initrd $boot_url$wb_init"
+			echo "boot"
+		} >"$wb_d/stream.ipxe"
+	else
+		rm -f -- "$wb_d/stream.ipxe"
+	fi
 	{
 		echo "$wb_head"
 		echo "# combined: the image packed into combined.igz (the seed's way; RAM holds"
@@ -259,7 +330,7 @@ write_bootfiles() {
 	{
 		echo "# written by $prog: pxelinux (TFTP root = this directory) or lpxelinux"
 		echo "# (this directory over HTTP, paths relative to it) netboot of the"
-		echo "# $stage next stage in netinit's fetch mode; boots $menu_default unattended"
+		echo "# $stage next stage in netinit's fetch mode${wb_sl:+ ($wb_sl)}; boots $menu_default unattended"
 		echo "DEFAULT $menu_default"
 		echo "$wb_pxt"
 		echo "LABEL netinit"
@@ -267,6 +338,13 @@ write_bootfiles() {
 		echo "  INITRD $wb_init"
 		echo "  APPEND ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
 		echo "  IPAPPEND 2"
+		if [ "$wb_stream" = 1 ]; then
+			echo "LABEL stream"
+			echo "  KERNEL $kernel_name"
+			echo "  INITRD $wb_init"
+			echo "  APPEND ${wb_sargs%%BOOTIF=*}netinit.url=$wb_url netinit.stream=on${append:+ $append}"
+			echo "  IPAPPEND 2"
+		fi
 	} | sed 's/  *$//; s/APPEND  */APPEND /' >"$wb_d/pxelinux.cfg/default"
 	# grub-mknetdir's core images (boot/grub/i386-pc/core.0,
 	# boot/grub/x86_64-efi/core.efi) have prefix (tftp)/boot/grub and read
@@ -274,7 +352,7 @@ write_bootfiles() {
 	mkdir -p "$wb_d/boot/grub"
 	{
 		echo "# written by $prog: GRUB netboot of the $stage next stage in netinit's"
-		echo "# fetch mode, for grub-mknetdir --net-directory=(this directory)"
+		echo "# fetch mode${wb_sl:+ ($wb_sl)}, for grub-mknetdir --net-directory=(this directory)"
 		echo "# --subdir=boot/grub (BIOS core.0, EFI core.efi) or any GRUB with net"
 		echo "# support whose prefix is this directory's boot/grub. Paths are from the"
 		echo "# TFTP root; for HTTP, set root=(http,SERVER) and prefix the paths."
@@ -284,8 +362,16 @@ write_bootfiles() {
 		echo "	linux /$kernel_name ${wb_args%%BOOTIF=*}netinit.url=$wb_url${append:+ $append}"
 		echo "	initrd /$wb_init"
 		echo "}"
+		if [ "$wb_stream" = 1 ]; then
+			echo "menuentry 'Gentoo live, netinit ($stage), streamed (less RAM than the image)' --id stream {"
+			echo "	linux /$kernel_name ${wb_sargs%%BOOTIF=*}netinit.url=$wb_url netinit.stream=on${append:+ $append}"
+			echo "	initrd /$wb_init"
+			echo "}"
+		fi
 	} >"$wb_d/boot/grub/grub.cfg"
-	bf_list="boot.ipxe combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default boot/grub/grub.cfg"
+	bf_list="boot.ipxe"
+	[ "$wb_stream" = 0 ] || bf_list="$bf_list stream.ipxe"
+	bf_list="$bf_list combined.ipxe altcombine.ipxe altcombine-efi.ipxe pxelinux.cfg/default boot/grub/grub.cfg"
 	if [ -n "$image" ]; then
 		bf_tmp=$wb_d/image.cpio.tmp
 		wrap_image "$image" "$wb_dest" >"$bf_tmp"

@@ -55,18 +55,22 @@ usage:
                      signed or missing (anyone on the path picks the image)
   --boot-url URL     where OUT's directory will be served (http://HOST/DIR/):
                      writes the boot files next to OUT: boot.ipxe (fetch),
+                     stream.ipxe (netinit.stream=on; standalone and dracut,
+                     when the pin allows streaming: verity or none),
                      combined.ipxe (+ combined.igz), altcombine.ipxe (iPXE
                      appends the image, initrd.magic), altcombine-efi.ipxe
                      (+ image.cpio, for old iPXE on EFI), pxelinux.cfg/default
                      and boot/grub/grub.cfg (where grub-mknetdir's images
-                     look), each with the next stage's command line;
+                     look; both also get a 'stream' entry when stream.ipxe
+                     is written), each with the next stage's command line;
                      default with --iso: the directory of the first --url
   --append ARGS      more kernel arguments for those boot files
   --menu-timeout S   pxelinux and GRUB boot their default entry after S
                      seconds with no key pressed (default 3; 0: at once,
                      no prompt; -1: wait for a key, never unattended)
-  --menu-default ID  the entry they boot: netinit (default, the one written)
-                     or a label you add to those files yourself
+  --menu-default ID  the entry they boot: netinit (default: fetch mode),
+                     stream (when written), or a label you add to those
+                     files yourself
   --kernel-name NAME the kernel's file name in that directory (default gentoo)
   --netinit BIN      the static netinit binary (build/netinit, from 'make')
   --modules DIR      kernel modules directory lib/modules/<ver>: NIC drivers,
@@ -88,6 +92,21 @@ usage:
                      combined: the file to append; a squashfs 4.0 either
                      way, checked as netinit checks it (magic, version,
                      block size, not truncated)
+  --verity           with --image (or --iso, --fetch-release): also write the
+                     image's dm-verity hash tree as IMAGE.verity, next to it
+                     (veritysetup format; salt and UUID derived from the
+                     image's sha256, so the same image always gets the same
+                     tree and root hash; rewritten only when it differs) and
+                     pin its root hash as netinit.verity=: the pinned image
+                     can then be streamed (netinit.stream=on|auto). Serve
+                     IMAGE.verity next to the image on every mirror: netinit
+                     fetches <image URL>.verity. Needs veritysetup
+                     (cryptsetup-bin) and an image size that is a multiple of
+                     4096 (mksquashfs pads so unless -nopad)
+  --no-verity        pin by sha256 only (such an image is fetched, never
+                     streamed). Default: --verity when veritysetup is
+                     installed and the image qualifies, else one line says
+                     why there is no tree
   --dest PATH        combined: its path in the initramfs (default
                      /image.squashfs; dracut root=live: wants
                      /image.squashfs.img or what root=live: names)
@@ -127,6 +146,7 @@ image="" dest="" output="" sha256="" pin_sha256="" pin_size=""
 iso="" release="" boot_url="" append="" kernel_name=gentoo stage=""
 menu_timeout=3 menu_default=netinit
 keyring="" keyring_abs="" insecure=0 image_what=""
+verity=auto pin_verity="" verity_tree=""
 seen=""
 
 if [ "${1-}" = combined ]; then
@@ -155,6 +175,15 @@ while [ $# -gt 0 ]; do
 	--insecure)
 		[ "$hasval" = 0 ] || usage_err "$opt takes no value"
 		insecure=1
+		;;
+	--verity | --no-verity)
+		[ "$hasval" = 0 ] || usage_err "$opt takes no value"
+		case " $seen " in
+		*" --verity "* | *" --no-verity "*) usage_err "--verity and --no-verity: give one of them, once" ;;
+		esac
+		seen="$seen $opt"
+		verity=on
+		[ "$opt" = --verity ] || verity=off
 		;;
 	--base | --netinit | --modules | --kver | --add-modules | --firmware | --url | --conf | \
 		--image | --dest | --output | -o | --sha256 | --iso | --fetch-release | --boot-url | \
@@ -242,6 +271,7 @@ if [ "$mode" = combined ]; then
 	*" --menu-timeout "* | *" --menu-default "*) usage_err "combined writes no boot files: no --menu-timeout or --menu-default" ;;
 	esac
 	[ -z "$urls$confs$addmods$sha256" ] || usage_err "combined takes no --url, --conf, --sha256 or --add-modules (build the base first)"
+	[ "$verity" = auto ] || usage_err "combined takes no --verity or --no-verity (the image is packed into the initrd, never streamed)"
 	[ -n "$base" ] || usage_err "combined needs --base INITRD"
 	[ -n "$image" ] || usage_err "combined needs --image IMAGE"
 else
@@ -284,6 +314,9 @@ else
 		done
 	fi
 	[ -n "$netinit" ] || usage_err "--netinit BIN is required"
+	if [ "$verity" = on ] && [ -z "$image$iso$release" ]; then
+		usage_err "--verity hashes the image: give --image IMAGE (for a --sha256 pin, run 'veritysetup format IMAGE IMAGE.verity' yourself and add --conf netinit.verity=ROOTHASH)"
+	fi
 	if [ "$mode" = standalone ] && [ -z "$moddir" ]; then
 		usage_err "--standalone needs --modules DIR (lib/modules/<ver>)"
 	fi
@@ -449,6 +482,73 @@ check_pin() {
 	case $nl$confs in
 	*"${nl}netinit.size="*) [ -z "$pin_size" ] || die "--conf netinit.size= and --image both give the size; give it once" ;;
 	esac
+	[ -z "$image" ] || verity_plan
+}
+
+# verity_plan: whether this run writes IMAGE.verity and pins its root hash
+# (verity_do=1). --verity: it must, or one line says why not; by default
+# when it can, else a note on stderr; --no-verity or a root hash given with
+# --conf netinit.verity=: never.
+verity_plan() {
+	verity_do=0
+	case $nl$confs in
+	*"${nl}netinit.verity="*)
+		[ "$verity" != on ] || die "--conf netinit.verity= and --verity both give the root hash; give it once"
+		return 0
+		;;
+	esac
+	[ "$verity" != off ] || return 0
+	vp_why=""
+	if ! command -v veritysetup >/dev/null 2>&1; then
+		vp_why="'veritysetup' not found; install it (Debian: apt-get install cryptsetup-bin; Gentoo: emerge sys-fs/cryptsetup)"
+	elif [ $((pin_size % 4096)) != 0 ]; then
+		vp_why="${image_what:---image $image}: $pin_size bytes, not a multiple of 4096: dm-verity would leave its last $((pin_size % 4096)) bytes unchecked and unreadable (mksquashfs pads to 4 KiB unless -nopad)"
+	elif ! vp_probe=$(mktemp "$(dirname -- "$image")/.gen_initramfs.XXXXXX" 2>/dev/null); then
+		vp_why="cannot create $image.verity (read-only or no permission); copy the image to a writable directory"
+	else
+		rm -f -- "$vp_probe"
+		verity_do=1
+		return 0
+	fi
+	[ "$verity" = auto ] || die "--verity: $vp_why"
+	vp_name=$image
+	# --iso, --fetch-release: the image's final place, not the staging dir
+	[ -z "$image_what" ] || vp_name=$(dirname -- "$output")/image.squashfs
+	echo "$prog: no dm-verity hash tree for $vp_name: $vp_why; it is pinned by sha256 only, so netinit fetches it and never streams it (--no-verity: no such note)" >&2
+}
+
+# verity_make: the hash tree of $image into $tmp/verity, and its root hash
+# into pin_verity. Salt and UUID come from the image's sha256, so the same
+# image always gets the same tree (an older initrd's pin stays valid, mirrors
+# stay identical); the parameters are veritysetup's defaults, spelt out.
+verity_make() {
+	[ "$verity_do" = 1 ] || return 0
+	vm_uuid=$(printf '%s\n' "$pin_sha256" |
+		sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\).*/\1-\2-\3-\4-\5/')
+	veritysetup format --format=1 --hash=sha256 --data-block-size=4096 --hash-block-size=4096 \
+		--salt="$pin_sha256" --uuid="$vm_uuid" "$image" "$tmp/verity" >"$tmp/verity.out" 2>&1 ||
+		die "veritysetup format $image failed: $(grep -m 1 . "$tmp/verity.out")"
+	pin_verity=$(sed -n 's/^Root hash:[[:space:]]*//p' "$tmp/verity.out")
+	case $pin_verity in
+	'' | *[!0-9a-f]*) die "veritysetup format $image printed no root hash ('$pin_verity'); is it cryptsetup 2.x?" ;;
+	esac
+}
+
+# verity_install: $tmp/verity becomes $image.verity (via .tmp, then renamed)
+# unless that file already holds the same tree (its mtime, and so a web
+# server's ETag, stays).
+verity_install() {
+	[ "$verity_do" = 1 ] || return 0
+	verity_tree=$image.verity
+	verity_state=unchanged
+	if ! [ -f "$verity_tree" ] || ! cmp -s -- "$tmp/verity" "$verity_tree"; then
+		vt_tmp=$verity_tree.tmp
+		cp -- "$tmp/verity" "$vt_tmp"
+		chmod 0644 "$vt_tmp"
+		mv -f -- "$vt_tmp" "$verity_tree"
+		vt_tmp=""
+		verity_state=written
+	fi
 }
 
 # ---------------------------------------------------------------- helpers
@@ -456,12 +556,12 @@ check_pin() {
 # What a run creates and removes again when it ends early (an error, Ctrl-C):
 # its temp dir, the --iso staging dir next to OUT, OUT.tmp, a download's
 # .part, a boot file's .tmp.
-tmp="" stagedir="" out_tmp="" part="" bf_tmp=""
+tmp="" stagedir="" out_tmp="" part="" bf_tmp="" vt_tmp="" verity_do=0
 cleanup() {
 	for c_d in "$tmp" "$stagedir"; do
 		[ -z "$c_d" ] || rm -rf -- "$c_d"
 	done
-	for c_f in "$out_tmp" "$part" "$bf_tmp"; do
+	for c_f in "$out_tmp" "$part" "$bf_tmp" "$vt_tmp"; do
 		[ -z "$c_f" ] || rm -f -- "$c_f"
 	done
 }
@@ -830,6 +930,7 @@ write_conf() {
 		[ -z "$urls" ] || echo "netinit.url=$urls"
 		[ -z "$pin_sha256" ] || echo "netinit.sha256=$pin_sha256"
 		[ -z "$pin_size" ] || echo "netinit.size=$pin_size"
+		[ -z "$pin_verity" ] || echo "netinit.verity=$pin_verity"
 		printf '%s' "$confs"
 	} >"$1"
 	chmod 0644 "$1"
@@ -1024,7 +1125,7 @@ trap 'exit 129' HUP
 if [ -n "$iso$release" ]; then
 	outdir=$(dirname -- "$output")
 	case $(basename -- "$output") in
-	gentoo | gentoo.igz | image.squashfs | combined.igz | image.cpio)
+	gentoo | gentoo.igz | image.squashfs | image.squashfs.verity | combined.igz | image.cpio)
 		usage_err "--output $output: that name is taken by the ISO's files; call it netinit.igz" ;;
 	esac
 	case $nl$confs in
@@ -1052,6 +1153,10 @@ combined)
 	;;
 *)
 	need_tool find sort cpio gzip touch realpath mknod
+	# --verity with --iso: said before anything is downloaded or extracted
+	if [ "$verity" = on ] && ! command -v veritysetup >/dev/null 2>&1; then
+		die "--verity: 'veritysetup' not found; install it (Debian: apt-get install cryptsetup-bin; Gentoo: emerge sys-fs/cryptsetup), or --no-verity"
+	fi
 	[ "$(id -u)" = 0 ] || die "--$mode must run as root (or under fakeroot): device nodes and file owners"
 	check_netinit
 	[ -z "$urls" ] || check_url
@@ -1075,6 +1180,7 @@ if [ -n "$iso$release" ]; then
 	image_what="--iso $iso: its /image.squashfs"
 	check_pin
 fi
+verity_make
 [ "$mode" != standalone ] || stage=standalone
 modules_added=0
 modules_total=0
@@ -1098,6 +1204,7 @@ if [ -n "$stagedir" ]; then
 	rmdir -- "$stagedir"
 	stagedir=""
 fi
+verity_install
 mv -f -- "$out_tmp" "$output"
 out_tmp=""
 summary="$output: $(fsize "$output") bytes"
@@ -1107,6 +1214,9 @@ combined) summary="$summary ($base + $pad bytes padding + $dest, $isize bytes)" 
 esac
 [ -z "$fwdir" ] || summary="$summary, $firmware_added firmware files"
 echo "$prog: $summary"
+if [ -n "$verity_tree" ]; then
+	echo "$prog: $verity_tree: dm-verity hash tree ($(fsize "$verity_tree") bytes, $verity_state), pinned as netinit.verity=$pin_verity; serve it next to the image (netinit fetches <image URL>.verity)"
+fi
 if [ -n "$boot_url" ] && [ "$mode" != combined ]; then
 	write_bootfiles "$(dirname -- "$output")"
 	echo "$prog: boot files for a $stage next stage, to serve at $boot_url: $bf_list"

@@ -22,6 +22,22 @@
 #                  auto says so and fetches, the live root is reached
 #   no-nbd         the nbd module refused (module_blacklist=nbd): one line
 #                  naming it, then the error path
+#   gen-verity     what a user runs: gen_initramfs.sh --image --verity
+#                  --boot-url pins sha256, size and the root hash of the
+#                  tree it writes next to (a copy of) the image; its own
+#                  stream.ipxe boots (netinit.stream=on): the live root is
+#                  on /dev/mapper/netinit-root, the sha256 pin does not
+#                  stop the stream
+#   gen-verity-auto  the same initrd, netinit.stream=auto on 512 MiB (where
+#                  auto would fetch this image): the verity pin streams it
+#   dracut-verity  dracut 059 on root=live:/dev/mapper/netinit-root (the
+#                  verity case's image and root hash): FAILS today, dracut
+#                  waits for ever: its udev rules (55-dm.rules) skip a dm
+#                  device libdevmapper did not announce, so the mapper
+#                  symlink dmsquash-live's rule waits for never comes; hence
+#                  gen_bootfiles.sh writes no stream entry for dracut with
+#                  verity. Kept to reproduce it (needs a netinit change)
+#                  (the two last cases are not in the default list)
 #   dracut         the real dracut 059 initrd (dmsquash-live) takes
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
@@ -39,7 +55,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong norange-auto no-nbd dracut"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -47,13 +63,30 @@ esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
 case " $cases " in
-*" dracut "*)
+*" dracut "* | *" dracut-verity "*)
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
 	;;
 esac
 ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
+base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
+case " $cases " in
+*" gen-verity"*)
+	# the user's way, in its own directory (the verity case's tree stays):
+	# the image copied in, the tree and the boot files written beside it
+	mkdir -p "$sw/gv"
+	cp "$work/stream-64.squashfs" "$sw/gv/stream-64.squashfs"
+	ln -sf "$lab/kernel/vmlinuz" "$sw/gv/vmlinuz"
+	"$top/gen_initramfs.sh" --standalone --verity --netinit "$top/build/netinit" --modules "$mods" \
+		--image "$sw/gv/stream-64.squashfs" --url http://10.0.2.100/gv/stream-64.squashfs \
+		--boot-url http://10.0.2.100/gv/ --kernel-name vmlinuz --append "$base" \
+		--output "$sw/gv/netinit.igz" >"$work/gv.out"
+	for f in stream-64.squashfs.verity stream.ipxe; do
+		[ -s "$sw/gv/$f" ] || die "gen_initramfs.sh --verity wrote no $f: $(cat "$work/gv.out")"
+	done
+	;;
+esac
 # the hash tree next to the image, and its root hash (a new salt each run)
 roothash=$(veritysetup format "$work/stream-64.squashfs" "$work/stream-64.squashfs.verity" |
 	sed -n 's/^Root hash:[[:space:]]*//p')
@@ -75,8 +108,6 @@ until grep -q port "$work/port" 2>/dev/null; do
 	sleep 0.1
 done
 
-base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
-
 # boot NAME MEM IMAGE ARGS [INITRD]: one boot; sets secs, live (s to the
 # live root: netinit's switch, or the next stage's first live line), avail
 # (MemAvailable kB), shmem (kB), reqs (GETs of the image)
@@ -84,6 +115,11 @@ boot() {
 	: >"$logs/stream-http.log"
 	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-%s.igz\nboot\n' \
 		"$base netinit.url=http://10.0.2.100/$3 $4" "${5:-standalone}")")
+	measure "$1" "$3"
+}
+
+# measure NAME IMAGE-PATH: the figures of boot NAME (see boot)
+measure() {
 	live=$(grep -a -e 'netinit: switched root' -e 'Run /sbin/init\|switching root\|Switching root' \
 		"$logs/$1.log" | head -n 1 |
 		sed -n 's/^\[ *\([0-9]*\)\.\([0-9]\).*/\1.\2/p')
@@ -91,7 +127,7 @@ boot() {
 		sed 's/.*MemAvailable: //')
 	shmem=$(grep -a -o 'NETINIT-LIVE-MEM .*Shmem: [0-9]*' "$logs/$1.log" | head -n 1 |
 		sed 's/.*Shmem: //')
-	reqs=$(grep -c "GET /${3#norange/} \|GET /$3 " "$logs/stream-http.log" || true)
+	reqs=$(grep -c "GET /${2#norange/} \|GET /$2 " "$logs/stream-http.log" || true)
 	# the backend's own count at the live root (before /pad.bin is read)
 	stats=$(grep -a -o 'NETINIT-STREAM-STATS [0-9]* HTTP requests, [0-9]* MiB' "$logs/$1.log" |
 		head -n 1 | sed 's/NETINIT-STREAM-STATS //; s/ HTTP requests,/ GETs,/')
@@ -184,6 +220,28 @@ for c in $cases; do
 		check "$c" "stream mode needs the kernel's nbd module"
 		check_refused "$c"
 		record "$c" "nbd module refused: one line" "$ok"
+		;;
+	gen-verity | gen-verity-auto)
+		# gen_initramfs.sh's own stream.ipxe, as written (auto: one word changed)
+		: >"$logs/stream-http.log"
+		script=$(cat "$sw/gv/stream.ipxe")
+		[ "$c" != gen-verity-auto ] || script=$(printf '%s\n' "$script" | sed 's/netinit\.stream=on/netinit.stream=auto/')
+		secs=$(ipxe_boot "$c" 512 "$script")
+		measure "$c" gv/stream-64.squashfs
+		# the root hash the run pinned (its first 16 digits, as netinit logs it)
+		check "$c" "against root hash $(sed -n 's/.*pinned as netinit.verity=\([0-9a-f]\{16\}\).*/\1/p' "$work/gv.out")..."
+		check_not "$c" "netinit.sha256 pins the whole image"
+		[ "$c" != gen-verity-auto ] || check "$c" "netinit.stream=auto: streaming: netinit.verity pins the blocks"
+		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
+		live_checks "$c" stream-64.squashfs 1 /dev/mapper/netinit-root
+		record "$c" "gen_initramfs --verity, its stream.ipxe${c#gen-verity}" "$ok"
+		;;
+	dracut-verity)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash \
+root=live:/dev/mapper/netinit-root rd.live.overlay.overlayfs=1 rd.retry=20" dracut
+		check "$c" "dracut: root=live:/dev/mapper/netinit-root"
+		live_checks "$c" stream-64.squashfs 1 dracut
+		record "$c" "dracut 059 on the verity device (fails today)" "$ok"
 		;;
 	dracut)
 		boot "$c" 512 stream-64.squashfs \

@@ -70,7 +70,7 @@ finished=0
 finish() {
 	f_rc=$?
 	cd /
-	for m in "$tmp"/ro "$tmp"/bf-ro; do
+	for m in "$tmp"/ro "$tmp"/bf-ro "$tmp"/vro; do
 		! mountpoint -q "$m" 2>/dev/null || umount "$m"
 	done
 	[ -n "${KEEP-}" ] || rm -rf "$tmp"
@@ -511,6 +511,121 @@ if base_case pinimg gk.igz --image image.sqfs --sha256 "$imgsha"; then
 	check "--image: one digest line" [ "$(grep -c '^netinit.sha256=' pinimg.conf)" = 1 ]
 	hasnt pinimg.lst '^E image' "--image: the image itself is not packed"
 fi
+# dm-verity (stream mode): --image writes IMAGE.verity and pins its root hash.
+# image.sqfs (-nopad, 3 bytes more) is not a multiple of 4096: by default a
+# note and the sha256 pin alone; --verity refuses it.
+if base_case pinimg-note gk.igz --image image.sqfs; then
+	gzip -dc pinimg-note.igz | cpio -i --quiet --to-stdout etc/netinit.conf >pinimg-note.conf
+	hasnt pinimg-note.conf '^netinit.verity=' "unpadded --image: no netinit.verity"
+	check "unpadded --image: no image.sqfs.verity" [ ! -e image.sqfs.verity ]
+	has pinimg-note.out "^gen_initramfs.sh: no dm-verity hash tree for image.sqfs: .*not a multiple of 4096.*never streams it" \
+		"unpadded --image: one line says why there is no tree"
+fi
+errcase "--verity, image size not a multiple of 4096" --base gk.igz --netinit netinit --image image.sqfs \
+	--verity --output x.igz
+has err.txt "^gen_initramfs.sh: --verity: --image image.sqfs: $imgsize bytes, not a multiple of 4096" \
+	"--verity unpadded: says why"
+errcase "--verity without --image" --base gk.igz --netinit netinit --sha256 "$imgsha" --verity --output x.igz
+has err.txt "^gen_initramfs.sh: --verity hashes the image: give --image IMAGE" "--verity without --image: says what to give"
+errcase "--verity and --no-verity" --base gk.igz --netinit netinit --image image.sqfs --verity --no-verity --output x.igz
+errcase "--verity given a value" --base gk.igz --netinit netinit --image image.sqfs --verity=1 --output x.igz
+errcase "combined --verity" combined --base gk.igz --image image.sqfs --verity --output x.igz
+errcase "--verity and --conf netinit.verity" --base gk.igz --netinit netinit --image image.sqfs --verity \
+	--conf netinit.verity=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff --output x.igz
+mkdir -p vsrc vdir
+head -c 300000 /dev/urandom >vsrc/data
+mksquashfs vsrc vdir/v.sqfs -noappend -no-progress -quiet >/dev/null
+vsha=$(sha256sum vdir/v.sqfs | cut -d' ' -f1)
+# hideverity CMD...: CMD in a mount namespace where veritysetup is not
+# executable (the script adds /usr/sbin to PATH, so PATH cannot hide it)
+hideverity() {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare -m sh -c 'mount --bind /dev/null "$(command -v veritysetup)" && exec "$@"' sh "$@"
+}
+# vroot NAME: the root hash NAME.conf pins (empty if none)
+vroot() { sed -n 's/^netinit.verity=//p' "$1.conf"; }
+if ! command -v veritysetup >/dev/null 2>&1; then
+	skipped "--verity: no veritysetup (make deps installs cryptsetup-bin)"
+elif base_case ver gk.igz --image vdir/v.sqfs --verity; then
+	gzip -dc ver.igz | cpio -i --quiet --to-stdout etc/netinit.conf >ver.conf
+	vr=$(vroot ver)
+	has ver.conf "^netinit.sha256=$vsha\$" "--verity: the sha256 pin stays"
+	has ver.conf "^netinit.verity=[0-9a-f]{64}\$" "--verity: netinit.verity line"
+	check "--verity: one netinit.verity line" [ "$(grep -c '^netinit.verity=' ver.conf)" = 1 ]
+	check "--verity: vdir/v.sqfs.verity written, 0644" [ "$(stat -c %a vdir/v.sqfs.verity 2>/dev/null)" = 644 ]
+	check "--verity: veritysetup verify accepts the tree with the pinned root hash" \
+		veritysetup verify vdir/v.sqfs vdir/v.sqfs.verity "$vr"
+	check "--verity: salt is the image's sha256" sh -c "veritysetup dump vdir/v.sqfs.verity | grep -q 'Salt:[[:space:]]*$vsha'"
+	has ver.out "^gen_initramfs.sh: vdir/v.sqfs.verity: dm-verity hash tree \([0-9]+ bytes, written\), pinned as netinit.verity=$vr; serve it next to the image" \
+		"--verity: says where the tree goes"
+	check "--verity: no .tmp left" [ ! -e vdir/v.sqfs.verity.tmp ]
+	# the default makes the same tree for the same image and leaves the file alone
+	touch -d @1000000000 vdir/v.sqfs.verity
+	if base_case ver2 gk.igz --image vdir/v.sqfs; then
+		gzip -dc ver2.igz | cpio -i --quiet --to-stdout etc/netinit.conf >ver2.conf
+		check "default: same image, same root hash ($(vroot ver2))" [ "$(vroot ver2)" = "$vr" ]
+		check "default: an identical tree is not rewritten (mtime kept)" \
+			[ "$(stat -c %Y vdir/v.sqfs.verity)" = 1000000000 ]
+		has ver2.out "bytes, unchanged\)" "default: says unchanged"
+		check "default: byte-identical initrd" cmp -s ver.igz ver2.igz
+	fi
+	# the image changed: a new tree, a new root hash, and they match
+	mksquashfs vsrc/data sqsrc/data vdir/new.sqfs -noappend -no-progress -quiet >/dev/null 2>&1
+	mv vdir/new.sqfs vdir/v.sqfs
+	if base_case ver3 gk.igz --image vdir/v.sqfs; then
+		gzip -dc ver3.igz | cpio -i --quiet --to-stdout etc/netinit.conf >ver3.conf
+		check "image changed: another root hash" [ "$(vroot ver3)" != "$vr" ]
+		check "image changed: the tree is rewritten and matches the new pin" \
+			veritysetup verify vdir/v.sqfs vdir/v.sqfs.verity "$(vroot ver3)"
+	fi
+	# --no-verity: no tree, no line
+	rm -f vdir/v.sqfs.verity
+	if base_case ver4 gk.igz --image vdir/v.sqfs --no-verity; then
+		gzip -dc ver4.igz | cpio -i --quiet --to-stdout etc/netinit.conf >ver4.conf
+		hasnt ver4.conf '^netinit.verity=' "--no-verity: no netinit.verity"
+		check "--no-verity: no tree written" [ ! -e vdir/v.sqfs.verity ]
+		hasnt ver4.out 'dm-verity' "--no-verity: no note"
+	fi
+	# a root hash the user gives wins over the default, and no tree is made
+	if base_case ver5 gk.igz --image vdir/v.sqfs --conf netinit.verity=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff; then
+		gzip -dc ver5.igz | cpio -i --quiet --to-stdout etc/netinit.conf >ver5.conf
+		check "--conf netinit.verity: one line, the user's" [ "$(vroot ver5)" = 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff ]
+		check "--conf netinit.verity: no tree written" [ ! -e vdir/v.sqfs.verity ]
+	fi
+	# veritysetup missing (hidden in a mount namespace): --verity refuses in
+	# one line, the default notes it
+	if unshare -m true 2>/dev/null; then
+		e_rc=0
+		hideverity "$gen" --base gk.igz --netinit netinit --image vdir/v.sqfs --verity --output x.igz \
+			>err.out 2>err.txt || e_rc=$?
+		check "no veritysetup, --verity: fails, one line ($e_rc: $(cat err.txt))" \
+			[ "$e_rc:$(wc -l <err.txt)" = 1:1 ]
+		has err.txt "^gen_initramfs.sh: --verity: 'veritysetup' not found; install it \(Debian: apt-get install cryptsetup-bin" \
+			"no veritysetup, --verity: says what to install"
+		e_rc=0
+		hideverity "$gen" --base gk.igz --netinit netinit --image vdir/v.sqfs --output nover.igz \
+			>err.out 2>err.txt || e_rc=$?
+		check "no veritysetup, default: builds ($e_rc)" [ "$e_rc" = 0 ]
+		has err.txt "no dm-verity hash tree for vdir/v.sqfs: 'veritysetup' not found" "no veritysetup, default: one note"
+		check "no veritysetup: no tree written" [ ! -e vdir/v.sqfs.verity ]
+		rm -f nover.igz
+	else
+		skipped "veritysetup missing: no mount namespace here"
+	fi
+	# the image's directory is read-only: --verity refuses, the default notes it
+	mkdir -p vro
+	if mount -t tmpfs -o size=2m none vro 2>/dev/null; then
+		cp vdir/v.sqfs vro/v.sqfs
+		mount -o remount,ro vro
+		errcase "--verity, image in a read-only directory" --base gk.igz --netinit netinit --image vro/v.sqfs \
+			--verity --output x.igz
+		has err.txt "^gen_initramfs.sh: --verity: cannot create vro/v.sqfs.verity \(read-only or no permission\)" \
+			"read-only image directory: says why"
+		umount vro
+	else
+		skipped "read-only image directory: cannot mount a tmpfs here"
+	fi
+fi
 if base_case dr dr.igz --conf netinit.mode=auto; then
 	check_converted dr
 	has dr.lst '^E init.orig 120777 .* -> usr/lib/systemd/systemd$' "dr: /init symlink kept as a symlink"
@@ -614,7 +729,11 @@ if [ -n "$ver" ]; then
 		ok
 		echo "standalone: $(wc -c <sa.igz) bytes ($(cat sa.out))"
 		for m in drivers/net/virtio_net drivers/virtio/virtio_pci drivers/block/loop \
-			fs/squashfs/squashfs fs/overlayfs/overlay net/core/failover drivers/virtio/virtio_ring; do
+			fs/squashfs/squashfs fs/overlayfs/overlay net/core/failover drivers/virtio/virtio_ring \
+			drivers/block/nbd drivers/md/dm-mod drivers/md/dm-bufio drivers/md/dm-verity \
+			lib/reed_solomon/reed_solomon; do
+			# (the last line: stream mode's nbd and dm-verity, and a
+			# dependency modules.dep adds, as README's Stream mode says)
 			has sa.lst "^E lib/modules/$ver/kernel/$m\\.ko(\\.[a-z]+)? 100644 " "standalone: $m"
 		done
 		hasnt sa.lst '^E [^ ]*/(wireguard|bonding|tun|veth|vxlan|wwan)' "standalone: no virtual/wireless junk"
