@@ -345,6 +345,9 @@ SCASES = [("stream", "stream (`netinit.stream=on`, standalone)"),
           ("netinit-standalone", "fetch (`netinit.stream=off`, standalone)"),
           ("stream-verity", "stream + dm-verity (`netinit.verity=`)")]
 ssizes = sorted({s for (c, s) in ram if c == "stream"})
+qnote = meta.get("quick", ("", ""))[1]
+stream_only = [int(x) for x in qnote.split("stream only ")[1].rstrip(")").split()] \
+    if "stream only " in qnote else []
 stream_min = {s: ram[("stream", s)][0] for s in ssizes if ram[("stream", s)][0]}
 fetch_min = {s: ram.get(("netinit-standalone", s), (None,))[0] for s in ssizes}
 http = {}
@@ -376,8 +379,14 @@ if ssizes or any(r["section"] in ("stream", "live") for r in rows):
     w("### Minimum RAM against image size: stream vs fetch vs combined.igz")
     w("")
     def killed(case, n):
-        """the OOM killer's victim at the failed end of CASE's bisection"""
+        """the OOM killer's victim at the failed end of CASE's bisection, or
+        that the kernel never started"""
         for r in rows:
+            if (r["section"] == "ram" and r["case"] == case and r["param"] == str(n)
+                    and r["metric"] == "fail_why" and "no-marker" in r["note"] and logdir):
+                log = os.path.join(logdir, "ram-%s-%d-%s.log" % (case, n, r["value"]))
+                if os.path.exists(log) and "Linux version" not in open(log, errors="replace").read():
+                    return ": the kernel never started (the guest reset after iPXE's boot, in the kernel's decompressor)"
             if (r["section"] == "ram" and r["case"] == case and r["param"] == str(n)
                     and r["metric"] == "fail_why" and "oom-kill" in r["note"]):
                 vic = [x for x in r["note"].split(";") if "Killed process" in x]
@@ -397,6 +406,8 @@ if ssizes or any(r["section"] in ("stream", "live") for r in rows):
                 if sb and sb[0]["value"] else "n/a")
         def cell(key):
             v, note = ram.get((key, n), (None, "not measured in this run"))
+            if note.startswith("not measured") and n in stream_only:
+                return "not measured (stream only at this size)"
             return str(v) if v else ("not measured" if note.startswith("not measured") else note)
         w("| %d | %s | %s | %s | %s | %s | %s |" % (n, cell("stream"), cell("netinit-standalone"),
                                                     cell("combined-ramfs"),
@@ -408,6 +419,22 @@ if ssizes or any(r["section"] in ("stream", "live") for r in rows):
     w("below each is in results.csv with its reason). Fetch needs the image in RAM plus")
     w("netinit's reserve; stream needs the kernel, the initramfs and the backend's 4 MiB")
     w("cache, whatever the image's size.")
+    # every stream boot of the bisections, by -m: where the edge is
+    by_m = defaultdict(list)
+    for r in rows:
+        if r["section"] == "boot" and r["case"] == "stream" and r["metric"].startswith("m"):
+            by_m[int(r["metric"][1:])].append("%s MiB %s" % (r["param"], r["value"]))
+    if by_m:
+        w("Every stream boot of the bisections, by `-m`: %s." % "; ".join(
+            "%d: %s" % (m, ", ".join(by_m[m])) for m in sorted(by_m)))
+        mixed = [m for m in sorted(by_m) if any(x.endswith(" pass") for x in by_m[m])
+                 and any(not x.endswith(" pass") for x in by_m[m])]
+        allpass = [m for m in sorted(by_m) if all(x.endswith(" pass") for x in by_m[m])
+                   and len(by_m[m]) >= len(stream_min)]
+        if mixed and allpass:
+            w("At `-m %s` one size passed and others failed: that is the edge, where a boot's"
+              % "/".join(str(m) for m in mixed))
+            w("outcome depends on the boot more than on the image's size; every size passed at %d MiB." % allpass[0])
     w("")
     if stream_min:
         w("![minimum RAM against image size, stream vs fetch vs combined](ram-stream.png)")
@@ -471,8 +498,10 @@ if ssizes or any(r["section"] in ("stream", "live") for r in rows):
     w("")
 
 # --- targets
+w = L.append
 w("## Targets")
 w("")
+w = section_w("stream")
 if stream_min:
     spread = max(stream_min.values()) - min(stream_min.values())
     w("- **Stream mode's minimum RAM the same within 16 MiB for every image size: %s.**"
@@ -524,9 +553,8 @@ if gratio is not None:
       % ("met" if gratio >= 1.0 else "NOT met", gratio, fmt(med(gn)), fmt(med(gb))))
 else:
     w("- In-guest throughput: not measured in this run.")
-w("")
-
 w = L.append
+w("")
 w("## Method and caveats")
 w("")
 w("- Bisection: bench/run.sh starts from a guessed [fails, passes] pair, boots both")
