@@ -501,6 +501,7 @@ if ssizes or any(r["section"] in ("stream", "live") for r in rows):
 w = L.append
 w("## Targets")
 w("")
+ntargets = len(L)
 w = section_w("stream")
 if stream_min:
     spread = max(stream_min.values()) - min(stream_min.values())
@@ -554,6 +555,8 @@ if gratio is not None:
 else:
     w("- In-guest throughput: not measured in this run.")
 w = L.append
+if len(L) == ntargets:
+    w("- none among the sections run.")
 w("")
 w("## Method and caveats")
 w("")

@@ -376,6 +376,10 @@ live_boot() {
 	if [ "$BOOT_RESULT" = pass ] && ! grep -aqF "$mode" "$l"; then
 		BOOT_RESULT=fail
 		BOOT_WHY="not in its mode (no '$mode' line)"
+	elif [ "$BOOT_RESULT" = pass ] && [ "$c" = netinit-standalone ] &&
+		grep -aqF "stream: /dev/nbd" "$l"; then
+		BOOT_RESULT=fail
+		BOOT_WHY="not in its mode (streamed)"
 	fi
 	row boot "$c" "$n" "$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s at -m $GUEST_MEM"
 	if [ "$BOOT_RESULT" != pass ]; then
