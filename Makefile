@@ -211,7 +211,8 @@ e2e-stream-proof:
 check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers netlab-v6 netlab-stream
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
-# from one real run, about 40 minutes on 2 cores; see bench/run.sh.
+# from one real run, about 45 minutes on 2 cores (stream mode's rows
+# included); see bench/run.sh for BENCH_SECTIONS, BENCH_SIZES and friends.
 bench: deps all
 	@sh bench/run.sh
 

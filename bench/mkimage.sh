@@ -5,6 +5,11 @@
 # squashfs is SIZE MiB (exactly: the tail is zero-filled to the MiB, at
 # most a few KiB). Data blocks are stored uncompressed (-noD): random
 # bytes do not compress anyway, and xz on them would only cost time.
+# /sbin/init is the lab's behind a wrapper: with nibench.live on the kernel
+# command line it first prints figures from the live root (MemAvailable,
+# the root's device, random 4 KiB and sequential reads of /pad.bin by
+# /bin/liveread, bench/liveread.c built static), then execs the lab's init
+# (/sbin/init.lab: marker, power off). Without it, only the exec.
 # Usage: bench/mkimage.sh SIZE_MIB OUT   (skipped when OUT is up to date)
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
@@ -26,7 +31,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 base="$top/build/lab/image.squashfs"
 self="$top/bench/mkimage.sh"
 if [ -s "$out" ] && [ "$(wc -c <"$out")" = $((size * 1048576)) ] &&
-	[ -z "$(find "$self" "$base" -newer "$out" 2>/dev/null)" ]; then
+	[ -z "$(find "$self" "$base" "$top/bench/liveread.c" -newer "$out" 2>/dev/null)" ]; then
 	exit 0
 fi
 sh "$top/tests/lab/liveroot.sh" >/dev/null
@@ -35,6 +40,33 @@ rm -rf "$tree" "$out.tmp"
 trap 'rm -rf "$tree" "$out.tmp"' EXIT
 unsquashfs -q -n -d "$tree" "$base" >/dev/null
 rm -f "$tree/pad.bin"
+cc -static -O2 -Wall -Werror -s -o "$tree/bin/liveread" "$top/bench/liveread.c" ||
+	{ echo "mkimage.sh: cannot build bench/liveread.c static (libc6-dev?)" >&2; exit 1; }
+mv "$tree/sbin/init" "$tree/sbin/init.lab"
+cat >"$tree/sbin/init" <<'EOS'
+#!/bin/sh
+# bench image (bench/mkimage.sh): with nibench.live on the kernel command
+# line, figures from the live root first; then the lab's init as PID 1
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+[ -r /proc/self/stat ] || mount -t proc proc /proc
+case " $(cat /proc/cmdline) " in
+*" nibench.live "*)
+	[ -c /dev/console ] || mount -t devtmpfs devtmpfs /dev 2>/dev/null
+	{
+		echo "NIBENCH-MEM $(grep -E '^(MemTotal|MemAvailable|Shmem):' /proc/meminfo | tr -s ' \n' '  ')"
+		echo "NIBENCH-ROOT $(awk '$2 == "/run/netinit/ro" { print $1 }' /proc/mounts)"
+		echo 3 >/proc/sys/vm/drop_caches
+		liveread rand /pad.bin 256
+		echo 3 >/proc/sys/vm/drop_caches
+		liveread seq /pad.bin
+		echo "NIBENCH-DONE"
+	} >/dev/console 2>&1
+	;;
+esac
+exec /sbin/init.lab
+EOS
+chmod 0755 "$tree/sbin/init"
 # The image without the pad tells the overhead; the pad fills the rest.
 mksquashfs "$tree" "$out.tmp" -noappend -noD -all-root -mkfs-time 0 \
 	-all-time 0 -no-progress -quiet >/dev/null

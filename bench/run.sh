@@ -15,8 +15,22 @@
 #             send rate into bench/sink.py; 5 each (alternating), wall
 #             and CPU
 #   sizes     binary and initrd sizes
-# BENCH_QUICK=1: 1 run instead of 5, curve at 64 and 128 MiB only; the
-# report says so. BENCH_BUILD (default build/bench) holds the work files,
+#   stream    stream mode (netinit.stream=on, standalone) beside fetch:
+#             minimum -m for stream, netinit fetch (standalone) and
+#             combined.igz (ramfs) for each of BENCH_SIZES (default
+#             "64 380"), and stream alone for BENCH_STREAM_ONLY (default
+#             "1024 2048"; the full set: BENCH_SIZES="64 380 1024 2048"
+#             BENCH_STREAM_ONLY=); then, on a 380 MiB image at -m 1024:
+#             time from kernel start to the live root and the bytes
+#             nginx sent (stream, fetch, stream + dm-verity; REPS rounds,
+#             alternating), and one boot each with nibench.live: figures
+#             from the live root (MemAvailable, bench/liveread.c's random
+#             4 KiB read latency and sequential read of /pad.bin)
+# BENCH_QUICK=1: 1 run instead of 5, curve at 64 and 128 MiB only, no
+# stream-only sizes; the report says so. BENCH_REPS overrides the
+# number of runs. BENCH_NAME (default results) names the CSV and the page:
+# a run of some sections only (e.g. BENCH_SECTIONS=stream
+# BENCH_NAME=results-stream) then leaves the full run's results.md alone. BENCH_BUILD (default build/bench) holds the work files,
 # BENCH_OUT (default bench) gets results.csv, results.md and the PNGs. Every boot goes through the iPXE ROM as in
 # tests/qemu/run-all.sh; a boot is ended as soon as its outcome shows on
 # the console (bench/lib.sh).
@@ -25,24 +39,43 @@ set -eu
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SECTIONS=${BENCH_SECTIONS:-ram curve guest host sizes}
+SECTIONS=${BENCH_SECTIONS:-ram curve guest host sizes stream}
 QUICK=${BENCH_QUICK:-0}
 REPS=5
 CURVE_SIZES="64 128 256 512"
+# fetch and combined.igz at 1024 and 2048 MiB add about an hour under
+# TCG (downloads of 1-2 GiB, initrds of 2-4 GiB): opt in with
+# BENCH_SIZES="64 380 1024 2048" BENCH_STREAM_ONLY=
+STREAM_SIZES="64 380"
+STREAM_ONLY="1024 2048"
 if [ "$QUICK" = 1 ]; then
 	REPS=1
 	CURVE_SIZES="64 128"
+	STREAM_ONLY=
 fi
+STREAM_SIZES=${BENCH_SIZES:-$STREAM_SIZES}
+STREAM_ONLY=${BENCH_STREAM_ONLY-$STREAM_ONLY}
+REPS=${BENCH_REPS:-$REPS}
+# extra kernel arguments for the next boot (nibench.live)
+EXTRA=
 MAIN_SIZE=380
 GUEST_MEM=1024
 outdir=${BENCH_OUT:-$top/bench}
-csv="$outdir/results.csv"
+csv="$outdir/${BENCH_NAME:-results}.csv"
 tmp_csv="$bdir/results.csv.tmp"
 
 want() {
 	case " $SECTIONS " in
 	*" $1 "*) return 0 ;;
 	esac
+	return 1
+}
+
+# in_list WORD LIST: WORD is one of the blank-separated words of LIST
+in_list() {
+	for w in $2; do
+		[ "$w" != "$1" ] || return 0
+	done
 	return 1
 }
 
@@ -79,15 +112,41 @@ prepare() {
 	want ram && sizes="$MAIN_SIZE"
 	want guest && sizes="$sizes $MAIN_SIZE"
 	want curve && sizes="$sizes $CURVE_SIZES"
+	want stream && sizes="$sizes $STREAM_SIZES"
+	# combined.igz (a second copy of the image) only where it is booted
+	csizes=$sizes
+	want stream && sizes="$sizes $MAIN_SIZE $STREAM_ONLY"
+	# images of earlier runs that this one does not boot go (2 GiB each
+	# at the largest size)
+	for f in "$bdir"/image-*.squashfs "$bdir"/combined-genkernel-*.igz; do
+		[ -e "$f" ] || continue
+		n=${f##*-}
+		n=${n%%.*}
+		case "$f" in
+		*combined*) in_list "$n" "$csizes" && continue ;;
+		*) in_list "$n" "$sizes" && continue ;;
+		esac
+		rm -f "$f" "$f.verity"
+	done
 	for n in $(echo "$sizes" | tr ' ' '\n' | sort -un); do
 		sh "$top/bench/mkimage.sh" "$n" "$bdir/image-$n.squashfs" >/dev/null
 		ln -s "$bdir/image-$n.squashfs" "$www/image-$n.squashfs"
+		sha256sum "$bdir/image-$n.squashfs" | cut -d' ' -f1 >"$bdir/image-$n.sha256"
+		in_list "$n" "$csizes" || continue
 		"$top/gen_initramfs.sh" combined --base "$www/netinit-genkernel.igz" \
 			--image "$bdir/image-$n.squashfs" --dest /image.squashfs \
 			--output "$bdir/combined-genkernel-$n.igz" >/dev/null
 		ln -s "$bdir/combined-genkernel-$n.igz" "$www/combined-genkernel-$n.igz"
-		sha256sum "$bdir/image-$n.squashfs" | cut -d' ' -f1 >"$bdir/image-$n.sha256"
 	done
+	if want stream; then
+		# dm-verity's hash tree beside the stream image, its root hash
+		f="$bdir/image-$MAIN_SIZE.squashfs"
+		veritysetup format "$f" "$f.verity" | sed -n 's/^Root hash:[[:space:]]*//p' \
+			>"$bdir/image-$MAIN_SIZE.roothash"
+		[ -s "$bdir/image-$MAIN_SIZE.roothash" ] || die "veritysetup format printed no root hash"
+		chmod 0644 "$f.verity"
+		ln -s "$f.verity" "$www/image-$MAIN_SIZE.squashfs.verity"
+	fi
 }
 
 # --- boots -----------------------------------------------------------
@@ -100,7 +159,7 @@ ipxe_script() {
 	img="image-$2.squashfs"
 	sha=$(cat "$bdir/image-$2.sha256")
 	bytes=$(stat -c %s "$bdir/$img")
-	k="kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
+	k="kernel http://10.0.2.100/vmlinuz console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt${EXTRA:+ $EXTRA}"
 	gk="cdroot loop=/image.squashfs"
 	fetch="netinit.url=http://10.0.2.100/$img netinit.sha256=$sha netinit.size=$bytes"
 	case "$1" in
@@ -129,6 +188,11 @@ ipxe_script() {
 		"initrd http://10.0.2.100/netinit-dracut.igz" boot ;;
 	netinit-standalone) printf '%s\n' "#!ipxe" "$k $fetch" \
 		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
+	stream) printf '%s\n' "#!ipxe" "$k netinit.url=http://10.0.2.100/$img netinit.stream=on" \
+		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
+	stream-verity) printf '%s\n' "#!ipxe" \
+		"$k netinit.url=http://10.0.2.100/$img netinit.stream=on netinit.verity=$(cat "$bdir/image-$2.roothash")" \
+		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
 	*) die "unknown case $1" ;;
 	esac
 }
@@ -139,9 +203,29 @@ limit_for() {
 	echo $((90 + $1 / 3))
 }
 
+# nginx's access log (combined format: $7 the path, $10 the body bytes
+# sent) since http_mark: http_sum PATH prints "BYTES GETS" for PATH.
+http_mark() {
+	mark=$(wc -l <"$bdir/nginx/logs/access.log")
+}
+http_sum() {
+	# nginx logs a request when it ends: the one QEMU's end cut short too
+	sleep 1
+	tail -n +$((mark + 1)) "$bdir/nginx/logs/access.log" |
+		awk -v p="$1" '$7 == p { b += $10; n++ } END { printf "%d %d\n", b, n }'
+}
+
 # try CASE SIZE MEM: one boot; 0 if it reached the live root.
 try() {
+	http_mark
 	bench_boot "ram-$1-$2-$3" "$3" "$(ipxe_script "$1" "$2")" "$(limit_for "$2")"
+	case "$1" in
+	stream* | netinit*)
+		# shellcheck disable=SC2046 # two numbers
+		set -- "$@" $(http_sum "/image-$2.squashfs")
+		row http "$1" "$2" "m$3" "$4" "$5 GETs of the image; boot $BOOT_RESULT"
+		;;
+	esac
 	detail=
 	if [ "$BOOT_WHY" = netinit-error ]; then
 		# netinit's own reason: the line before "boot failed"
@@ -167,13 +251,18 @@ bisect() {
 	lo=$3
 	hi=$4
 	lo_seen=0
+	# one row per case and size in a run (the sections share some)
+	if grep -q "^ram,$c,$n,min_mib," "$tmp_csv"; then
+		say "$c, $n MiB image: measured above"
+		return 0
+	fi
 	while ! try "$c" "$n" "$hi"; do
 		gap=$((hi - lo))
 		lo=$hi
 		lo_seen=1
 		hi=$((hi + 2 * gap))
 		if [ "$lo" -ge 4096 ]; then
-			row ram "$c" "$n" min_mib "" "no boot up to 4096 MiB"
+			row ram "$c" "$n" min_mib "" "no boot up to $lo MiB"
 			return 0
 		fi
 	done
@@ -182,10 +271,10 @@ bisect() {
 		gap=$((hi - lo))
 		hi=$lo
 		lo=$((lo - 2 * gap))
-		if [ "$lo" -lt 64 ]; then
-			lo=64
+		if [ "$lo" -lt 32 ]; then
+			lo=32
 			if try "$c" "$n" "$lo"; then
-				row ram "$c" "$n" min_mib "$lo" "boots at the 64 MiB floor"
+				row ram "$c" "$n" min_mib "$lo" "boots at the 32 MiB floor"
 				return 0
 			fi
 			break
@@ -239,6 +328,109 @@ curve_section() {
 ts() {
 	tr -d '\r' <"$1" | grep -aF -- "$2" | head -n 1 |
 		sed -n 's/^\[ *\([0-9][0-9]*\.[0-9]*\)\].*/\1/p'
+}
+
+# --- stream mode --------------------------------------------------------
+
+# Guesses [fails, passes] for the stream section's bisections, from
+# development runs on this lab (2026-11-27); a wrong guess costs boots,
+# never a wrong figure (bisect() checks both ends).
+stream_guess() {
+	case "$1:$2" in
+	stream:*) echo 80 96 ;;
+	netinit-standalone:64) echo 144 160 ;;
+	netinit-standalone:380) echo 464 480 ;;
+	netinit-standalone:*) echo $(($2 + $2 / 8 + 96)) $(($2 + $2 / 8 + 112)) ;;
+	combined-ramfs:64) echo 208 224 ;;
+	combined-ramfs:380) echo 848 864 ;;
+	combined-ramfs:*) echo $((2 * $2 + $2 / 8 + 64)) $((2 * $2 + $2 / 8 + 80)) ;;
+	esac
+}
+
+# field LOG KEY: the value of KEY=VALUE in liveread's lines of LOG
+field() {
+	tr -d '\r' <"$1" | grep -a "NIBENCH-" | grep -aoE -- "[ ]$2=[0-9.]+" | head -n 1 | cut -d= -f2
+}
+
+# live_boot CASE SIZE ROUND: one boot of CASE at -m $GUEST_MEM; rows for
+# the time from kernel start to the live root (netinit's "switched root"),
+# the bytes nginx sent for the image and its hash tree, and, with
+# nibench.live in EXTRA, liveread's figures from the live root. A boot
+# that did not use the mode its case names is a failed sample.
+live_boot() {
+	c=$1
+	n=$2
+	name="stream-$c-$3"
+	l="$logs/$name.log"
+	http_mark
+	lim=$(limit_for "$n")
+	[ -z "$EXTRA" ] || lim=$((2 * lim))
+	bench_boot "$name" "$GUEST_MEM" "$(ipxe_script "$c" "$n")" "$lim"
+	img=$(http_sum "/image-$n.squashfs")
+	tree=$(http_sum "/image-$n.squashfs.verity")
+	case "$c" in
+	stream) mode="stream: /dev/nbd" ;;
+	stream-verity) mode="verity: /dev/mapper/netinit-root checks every block" ;;
+	*) mode="netinit: fetched" ;;
+	esac
+	if [ "$BOOT_RESULT" = pass ] && ! grep -aqF "$mode" "$l"; then
+		BOOT_RESULT=fail
+		BOOT_WHY="not in its mode (no '$mode' line)"
+	elif [ "$BOOT_RESULT" = pass ] && [ "$c" = netinit-standalone ] &&
+		grep -aqF "stream: /dev/nbd" "$l"; then
+		BOOT_RESULT=fail
+		BOOT_WHY="not in its mode (streamed)"
+	fi
+	row boot "$c" "$n" "$3" "$BOOT_RESULT" "$BOOT_WHY ${BOOT_SECS}s at -m $GUEST_MEM"
+	if [ "$BOOT_RESULT" != pass ]; then
+		say "  $name: $BOOT_RESULT ($BOOT_WHY), no sample"
+		return 0
+	fi
+	t=$(ts "$l" "netinit: switched root")
+	row stream "$c" "$3" live_s "$t" "kernel start to netinit's switch_root, -m $GUEST_MEM"
+	row stream "$c" "$3" image_bytes "${img% *}" "${img#* } GETs, image $(stat -c %s "$bdir/image-$n.squashfs") bytes"
+	row stream "$c" "$3" tree_bytes "${tree% *}" "${tree#* } GETs of the hash tree"
+	msg="live root at ${t:-?} s, image bytes ${img% *} in ${img#* } GETs"
+	if [ -n "$EXTRA" ]; then
+		avail=$(tr -d '\r' <"$l" | grep -ao 'NIBENCH-MEM .*MemAvailable: *[0-9]*' | head -n 1 | sed 's/.*MemAvailable: *//')
+		dev=$(tr -d '\r' <"$l" | grep -ao 'NIBENCH-ROOT [^ ]*' | head -n 1 | cut -d' ' -f2)
+		row live "$c" "$n" mem_avail_kb "$avail" "root on ${dev:-?}; -m $GUEST_MEM"
+		row live "$c" "$n" seq_mib_s "$(field "$l" mib_s)" "/pad.bin, $(field "$l" bytes) bytes in $(field "$l" secs) s"
+		for k in med p90 max mean; do
+			row live "$c" "$n" "rand_${k}_us" "$(field "$l" "${k}_us")" "$(field "$l" n) reads of 4 KiB"
+		done
+		msg="$msg; MemAvailable $avail kB, seq $(field "$l" mib_s) MiB/s, rand median $(field "$l" med_us) us"
+	fi
+	say "  $name: $msg"
+}
+
+stream_section() {
+	say "stream: minimum RAM for $STREAM_SIZES (stream, fetch, combined)${STREAM_ONLY:+ and $STREAM_ONLY (stream only)}"
+	row meta stream 0 load "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the stream section starts"
+	for n in $STREAM_SIZES $STREAM_ONLY; do
+		cases=stream
+		in_list "$n" "$STREAM_SIZES" && cases="stream netinit-standalone combined-ramfs"
+		for c in $cases; do
+			# shellcheck disable=SC2046 # two numbers
+			bisect "$c" "$n" $(stream_guess "$c" "$n")
+		done
+	done
+	n=$MAIN_SIZE
+	say "stream: time and bytes to the live root, $n MiB image, -m $GUEST_MEM"
+	i=1
+	while [ "$i" -le "$REPS" ]; do
+		for c in stream netinit-standalone stream-verity; do
+			live_boot "$c" "$n" "$i"
+		done
+		i=$((i + 1))
+	done
+	say "stream: in the live root (nibench.live)"
+	EXTRA=nibench.live
+	for c in stream netinit-standalone stream-verity; do
+		live_boot "$c" "$n" live
+	done
+	EXTRA=
+	row meta stream 0 load_end "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the stream section ends"
 }
 
 # One side-by-side round per repetition: netinit (genkernel contract,
@@ -428,9 +620,10 @@ say "sections: $SECTIONS (quick=$QUICK), $(nproc) CPUs, load $(cut -d' ' -f1-3 /
 prepare
 nginx_start "$www"
 row meta run 0 started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); $(qemu-system-x86_64 --version | head -n 1)"
-row meta run 0 quick "$QUICK" "reps $REPS; curve $CURVE_SIZES"
+row meta run 0 quick "$QUICK" "reps $REPS; curve $CURVE_SIZES; stream $STREAM_SIZES${STREAM_ONLY:+ (stream only $STREAM_ONLY)}"
+row meta run 0 sections "$SECTIONS" ""
 row meta run 0 commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(uname -r)"
-for s in sizes host guest ram curve; do
+for s in sizes host guest ram curve stream; do
 	want "$s" || continue
 	"${s}_section"
 done
