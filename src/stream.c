@@ -697,17 +697,19 @@ void stream_resident(char *argv0)
 	}
 	prctl(PR_SET_NAME, (unsigned long)"netinit-stream", 0, 0, 0);
 	log_resident("netinit-stream");
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
-		log_err("mlockall: %s: the backend may be paged out", strerror(errno));
-	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
-		log_err("PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
-			"this process's own allocations", strerror(errno));
+	/* before mlockall: locking copies the pages shared with PID 1, the
+	 * moment memory is tightest, and the OOM killer must not pick us then */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
 		log_err("cannot set oom_score_adj -1000: the OOM killer may pick the root's "
 			"backend");
 	if (fd >= 0)
 		close(fd);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		log_err("mlockall: %s: the backend may be paged out", strerror(errno));
+	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
+		log_err("PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
+			"this process's own allocations", strerror(errno));
 	for (fd = 0; fd < 3; fd++)
 		close(fd);
 	log_notice("resident: pid %d, %u MiB cache, %lu HTTP requests so far", (int)getpid(),
