@@ -106,9 +106,9 @@ fi
 
 mkdir -p "$lab/logs"
 
-# apt_fail LOG WHAT: one line from apt's log saying why WHAT failed.
+# apt_fail LOG WHAT [HINT]: one line from apt's log saying why WHAT failed.
 apt_fail() {
-	echo "$me: $2 failed: $(grep -m 1 -E '^(E|W|Err):' "$1" || grep -m 1 . "$1" || echo 'no message')" >&2
+	echo "$me: $2 failed: $(grep -m 1 -E '^(E|W):' "$1" || grep -m 1 -E '^Err:' "$1" || grep -m 1 . "$1" || echo 'no message')${3:+; $3}" >&2
 }
 
 # fetch_host DIR: dracut 059's .debs from the host's own apt sources.
@@ -151,7 +151,8 @@ fetch_trixie() {
 		echo "$me: downloading $trixie_pkgs from $mirror trixie"
 		if ! apt-get "$@" update >"$buildlog" 2>&1 ||
 			grep -q -E '^(E|W|Err):' "$buildlog"; then
-			apt_fail "$buildlog" "apt-get update of $mirror trixie"
+			apt_fail "$buildlog" "apt-get update of $mirror trixie" \
+				"is the mirror reachable? DRACUT_TRIXIE_MIRROR=URL picks another"
 			exit 1
 		fi
 		# shellcheck disable=SC2086 # a list of package names
@@ -171,6 +172,9 @@ if ! [ -f "$dbase/dracut-init.sh" ] || ! [ -x "$dbase/dracut-install" ] ||
 	! [ -d "$dbase/modules.d/90dmsquash-live" ]; then
 	dl="$lab/$name-dl"
 	rm -rf "$dl" "$droot.tmp"
+	# a run that stops half way leaves no partial tree behind
+	trap 'rm -rf "$dl" "$droot.tmp" "$lab/debs-trixie.tmp" "$lab/apt-trixie"' EXIT
+	trap 'exit 130' INT TERM
 	mkdir -p "$dl" "$droot.tmp"
 	# _apt cannot write into a root-owned build tree; let it.
 	chmod 0777 "$dl"
@@ -202,6 +206,7 @@ EOF
 	fi
 	rm -rf "$droot" "$dl"
 	mv "$droot.tmp" "$droot"
+	trap - EXIT
 fi
 dver=$(sed -n 's/^DRACUT_VERSION=//p' "$dbase/dracut-version.sh")
 case "$dver" in
