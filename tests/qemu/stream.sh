@@ -26,7 +26,9 @@
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
 #   dracut106      the same with dracut-ng 106 (Debian trixie's; downloaded
-#                  by tests/lab/dracut106-initrd.sh on first use, then kept)
+#                  by tests/lab/dracut106-initrd.sh on first use, then kept),
+#                  no root= on the command line: netinit's /etc/cmdline.d
+#                  names the device
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
 # the live root (kernel clock at "switched root"), MemAvailable in the live
 # root and the HTTP requests for the image.
@@ -195,8 +197,12 @@ for c in $cases; do
 		record "$c" "nbd module refused: one line" "$ok"
 		;;
 	dracut | dracut106)
+		# 059 with root=live: on the command line; 106 without: only
+		# netinit's /etc/cmdline.d names the device
+		root="root=live:/dev/nbd0 "
+		[ "$c" = dracut ] || root=
 		boot "$c" 512 stream-64.squashfs \
-			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" "$c"
+			"netinit.stream=on ${root}rd.live.overlay.overlayfs=1" "$c"
 		dv=${c#dracut}
 		check "$c" "netinit: handing off: mode dracut"
 		check "$c" "dracut: root=live:/dev/nbd0"
@@ -204,7 +210,7 @@ for c in $cases; do
 		[ "$c" = dracut106 ] && check "$c" "dracut: dracut-106"
 		check "$c" "dracut: root was live:/dev/nbd0, is now live:/dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 dracut
-		record "$c" "dracut ${dv:-059}: root=live:/dev/nbd0" "$ok"
+		record "$c" "dracut ${dv:-059}: /dev/nbd0 via ${root:+command line}${root:-cmdline.d}" "$ok"
 		;;
 	*) die "unknown case $c ($all)" ;;
 	esac
