@@ -199,8 +199,8 @@ for c in $cases; do
 	dracut | dracut106)
 		# 059 with root=live: on the command line; 106 without: only
 		# netinit's /etc/cmdline.d names the device
-		root="root=live:/dev/nbd0 "
-		[ "$c" = dracut ] || root=
+		root="root=live:/dev/nbd0 " via="command line"
+		[ "$c" = dracut ] || root="" via=cmdline.d
 		boot "$c" 512 stream-64.squashfs \
 			"netinit.stream=on ${root}rd.live.overlay.overlayfs=1" "$c"
 		dv=${c#dracut}
@@ -210,7 +210,7 @@ for c in $cases; do
 		[ "$c" = dracut106 ] && check "$c" "dracut: dracut-106"
 		check "$c" "dracut: root was live:/dev/nbd0, is now live:/dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 dracut
-		record "$c" "dracut ${dv:-059}: /dev/nbd0 via ${root:+command line}${root:-cmdline.d}" "$ok"
+		record "$c" "dracut ${dv:-059}: /dev/nbd0 via $via" "$ok"
 		;;
 	*) die "unknown case $c ($all)" ;;
 	esac
