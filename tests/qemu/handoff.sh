@@ -16,6 +16,9 @@
 #                keepnet=0: eth0 down, no address, no route in the live
 #                root; keepnet=1: the lease kept; docache warned about
 #   dracut       the same with dracut 059 (and rd.live.ram warned about)
+#   dracut106    keepnet=0 with dracut-ng 106 (Debian trixie's, the dracut line
+#                of Gentoo's ISOs since 2024-08; tests/lab/dracut106-initrd.sh
+#                downloads it on first use, then it is kept under build/lab)
 #   onerror      shell: the message, a command typed on the serial console
 #                runs, 'exit' retries the boot; reboot: the countdown, then
 #                QEMU exits (-no-reboot); halt: the machine powers off
@@ -106,12 +109,14 @@ links_case() {
 	record "$name" "$v: $ri resolved in the image" "$secs" "$ok"
 }
 
-# exec_case CONTRACT KEEPNET EXTRA
+# exec_case CONTRACT KEEPNET EXTRA (CONTRACT dracut059 or dracut106: the
+# dracut contract with netinit-dracut.igz or netinit-dracut106.igz)
 exec_case() {
-	c=$1
+	igz=$1
+	c=${1%[0-9][0-9][0-9]}
 	keep=$2
 	extra=$3
-	name=hand-$c-keepnet$keep
+	name=hand-$igz-keepnet$keep
 	if [ "$c" = genkernel ]; then
 		args="$gk_args"
 		why="cdroot loop=; initrd: /linuxrc"
@@ -119,7 +124,7 @@ exec_case() {
 		args="$dr_args"
 		why="root=live:; initrd: /usr/lib/dracut"
 	fi
-	secs=$(ipxe_boot "$name" 512 "$(fetch_script "$c" \
+	secs=$(ipxe_boot "$name" 512 "$(fetch_script "${igz%059}" \
 		"$base $args $url netinit.mode=auto netinit.keepnet=$keep $extra")")
 	ok=1
 	check "$name" "netinit: mode auto: $c (command line: $why)"
@@ -140,9 +145,15 @@ exec_case() {
 	*docache*) check "$name" "warning: docache copies the image a second time into RAM (8 MiB more)" ;;
 	*rd.live.ram*) check "$name" "warning: rd.live.ram copies the image a second time into RAM (8 MiB more)" ;;
 	esac
+	if [ "$c" = dracut ]; then
+		# dmsquash-live took the fetched file; dracut-ng names itself
+		# (059 names the build host's os-release there instead)
+		[ "$igz" = dracut106 ] && check "$name" "dracut: dracut-106"
+		check "$name" "dracut: root was live:/image.squashfs.img, is now live:/image.squashfs.img"
+	fi
 	check_live "$name"
 	check_not "$name" "Kernel panic"
-	record "$name" "$c: auto, keepnet=$keep${extra:+, $extra}" "$secs" "$ok"
+	record "$name" "$igz: auto, keepnet=$keep${extra:+, $extra}" "$secs" "$ok"
 }
 
 # wait_log NAME TEXT COUNT SECONDS: until TEXT appears COUNT times.
@@ -244,9 +255,18 @@ for v in abslink merged; do
 	ln -sf "$lab/image-$v.squashfs" "$www/image-$v.squashfs"
 done
 url="netinit.url=http://10.0.2.100/image.squashfs netinit.sha256=$(sha256sum "$lab/image.squashfs" | cut -d' ' -f1)"
+cases=${HANDOFF_CASES:-standalone links genkernel dracut dracut106 shell reboot halt}
+case " $cases " in
+*" dracut106 "*)
+	sh "$top/tests/lab/dracut106-initrd.sh" >/dev/null
+	"$top/gen_initramfs.sh" --base "$lab/dracut106.igz" --netinit "$top/build/netinit" \
+		--modules "$lab/kernel/lib/modules/$(cat "$lab/kernel/version")" \
+		--output "$www/netinit-dracut106.igz" >/dev/null
+	;;
+esac
 http_start "$www"
 trap http_stop EXIT INT TERM
-for c in ${HANDOFF_CASES:-standalone links genkernel dracut shell reboot halt}; do
+for c in $cases; do
 	case $c in
 	standalone) standalone_case ;;
 	links)
@@ -259,12 +279,13 @@ for c in ${HANDOFF_CASES:-standalone links genkernel dracut shell reboot halt}; 
 		exec_case genkernel 1 ""
 		;;
 	dracut)
-		exec_case dracut 0 ""
-		exec_case dracut 1 "rd.live.ram"
+		exec_case dracut059 0 ""
+		exec_case dracut059 1 "rd.live.ram"
 		;;
+	dracut106) exec_case dracut106 0 "" ;;
 	shell) shell_case ;;
 	reboot | halt) reboot_halt_case "$c" ;;
-	*) die "HANDOFF_CASES: unknown case '$c' (standalone links genkernel dracut shell reboot halt)" ;;
+	*) die "HANDOFF_CASES: unknown case '$c' (standalone links genkernel dracut dracut106 shell reboot halt)" ;;
 	esac
 done
 printf 'case                     what                                       result time\n%s' "$table"

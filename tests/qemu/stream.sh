@@ -41,6 +41,10 @@
 #   dracut         the real dracut 059 initrd (dmsquash-live) takes
 #                  root=live:/dev/nbd0 from the stream: the live root is
 #                  reached, its lower layer on nbd0, the backend alive
+#   dracut106      the same with dracut-ng 106 (Debian trixie's; downloaded
+#                  by tests/lab/dracut106-initrd.sh on first use, then kept),
+#                  no root= on the command line: netinit's /etc/cmdline.d
+#                  names the device
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
 # the live root (kernel clock at "switched root"), MemAvailable in the live
 # root and the HTTP requests for the image.
@@ -55,7 +59,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut dracut106"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -67,6 +71,13 @@ case " $cases " in
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
+	;;
+esac
+case " $cases " in
+*" dracut106 "*)
+	sh "$top/tests/lab/dracut106-initrd.sh" >/dev/null
+	"$top/gen_initramfs.sh" --base "$lab/dracut106.igz" --netinit "$top/build/netinit" \
+		--modules "$mods" --output "$sw/netinit-dracut106.igz" >/dev/null
 	;;
 esac
 ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
@@ -243,13 +254,21 @@ root=live:/dev/mapper/netinit-root rd.live.overlay.overlayfs=1 rd.retry=20" drac
 		live_checks "$c" stream-64.squashfs 1 dracut
 		record "$c" "dracut 059 on the verity device (fails today)" "$ok"
 		;;
-	dracut)
+	dracut | dracut106)
+		# 059 with root=live: on the command line; 106 without: only
+		# netinit's /etc/cmdline.d names the device
+		root="root=live:/dev/nbd0 " via="command line"
+		[ "$c" = dracut ] || root="" via=cmdline.d
 		boot "$c" 512 stream-64.squashfs \
-			"netinit.stream=on root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
+			"netinit.stream=on ${root}rd.live.overlay.overlayfs=1" "$c"
+		dv=${c#dracut}
 		check "$c" "netinit: handing off: mode dracut"
 		check "$c" "dracut: root=live:/dev/nbd0"
+		# dracut-ng names itself (059 names the build host's os-release)
+		[ "$c" = dracut106 ] && check "$c" "dracut: dracut-106"
+		check "$c" "dracut: root was live:/dev/nbd0, is now live:/dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 dracut
-		record "$c" "dracut 059: root=live:/dev/nbd0" "$ok"
+		record "$c" "dracut ${dv:-059}: /dev/nbd0 via $via" "$ok"
 		;;
 	*) die "unknown case $c ($all)" ;;
 	esac
