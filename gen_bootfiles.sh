@@ -194,12 +194,10 @@ stage_cmdline() {
 # stream_cmdline STAGE: the same for stream mode, or, when there is no
 # stream entry to write, fails with the reason in sc_why: genkernel's
 # linuxrc loop-mounts a file; netinit.sha256 without netinit.verity (netinit
-# refuses to stream what it cannot check block by block); dracut with
-# netinit.verity (dracut 059 waits for ever for /dev/mapper/netinit-root:
-# its 55-dm.rules skip a read-only dm device, and a coldplugged one that
-# libdevmapper did not announce, so the mapper symlink its dmsquash-live
-# rule waits for never comes; seen in tests/qemu/stream.sh's
-# dracut-verity). dracut streams /dev/nbd0.
+# refuses to stream what it cannot check block by block). dracut streams
+# /dev/nbd0, or with netinit.verity the verity device, which netinit names
+# to dracut itself in /etc/cmdline.d as /dev/dm-N (dracut's udev never makes
+# the /dev/mapper link for it): no root= on the command line then.
 stream_cmdline() {
 	sc_v=$pin_verity sc_why=""
 	case $nl$confs in
@@ -215,9 +213,11 @@ stream_cmdline() {
 	case $1 in
 	standalone) echo "" ;;
 	dracut)
-		sc_why="dracut 059 does not take netinit's dm-verity device yet (its udev never announces /dev/mapper/netinit-root); stream it unpinned (no --image or --sha256) or use --standalone"
-		[ -z "$sc_v" ] || return 1
-		echo "root=live:/dev/nbd0"
+		if [ -n "$sc_v" ]; then
+			echo ""
+		else
+			echo "root=live:/dev/nbd0"
+		fi
 		;;
 	*)
 		sc_why="genkernel's linuxrc loop-mounts an image file and cannot take a block device"

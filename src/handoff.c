@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -392,12 +393,22 @@ static int standalone(const struct netinit_config *cfg, char **argv, char **envp
  * Stream mode hands a block device on: dracut's dmsquash-live takes one as
  * root=live:/dev/nbdN (told through /etc/cmdline.d, which the kernel's own
  * root= overrides, hence the check); genkernel's linuxrc loop-mounts a file
- * from its cdroot and cannot.
+ * from its cdroot and cannot. The verity device goes by its kernel name,
+ * /dev/dm-N: dracut's udev rules skip a dm device libdevmapper did not
+ * announce, so the /dev/mapper link dmsquash-live would wait for never
+ * appears, while its own rule also matches KERNEL=="dm-N".
  */
 static int stream_next_stage(const struct netinit_config *cfg, enum cmdline_mode mode)
 {
-	char line[CMDLINE_PATH_MAX + 16];
+	char line[CMDLINE_PATH_MAX + 16], dm[24];
+	const char *dev = cfg->dest;
+	struct stat st;
 	int fd, n;
+
+	if (strncmp(dev, "/dev/mapper/", 12) == 0 && stat(dev, &st) == 0) {
+		snprintf(dm, sizeof(dm), "/dev/dm-%d", minor(st.st_rdev));
+		dev = dm;
+	}
 
 	if (mode == MODE_GENKERNEL) {
 		log_err("stream mode hands %s to standalone or dracut only: genkernel's linuxrc "
@@ -405,14 +416,14 @@ static int stream_next_stage(const struct netinit_config *cfg, enum cmdline_mode
 			"netinit.stream=off", cfg->dest);
 		return -EINVAL;
 	}
-	if (cfg->root_live[0] && strcmp(cfg->root_live, cfg->dest) != 0) {
+	if (cfg->root_live[0] && strcmp(cfg->root_live, dev) != 0) {
 		log_err("the kernel command line says root=live:%s but the image streams on %s: "
-			"put root=live:%s on the kernel command line", cfg->root_live, cfg->dest,
-			cfg->dest);
+			"leave root= off (netinit tells dracut) or put root=live:%s there",
+			cfg->root_live, dev, dev);
 		return -EINVAL;
 	}
 	mkdir("/etc/cmdline.d", 0755);
-	n = snprintf(line, sizeof(line), "root=live:%s\n", cfg->dest);
+	n = snprintf(line, sizeof(line), "root=live:%s\n", dev);
 	fd = open("/etc/cmdline.d/90-netinit-stream.conf", O_WRONLY | O_CREAT | O_TRUNC |
 		  O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
@@ -422,7 +433,7 @@ static int stream_next_stage(const struct netinit_config *cfg, enum cmdline_mode
 		return -EIO;
 	}
 	close(fd);
-	log_info("dracut: root=live:%s (/etc/cmdline.d/90-netinit-stream.conf)", cfg->dest);
+	log_info("dracut: root=live:%s (/etc/cmdline.d/90-netinit-stream.conf)", dev);
 	return 0;
 }
 

@@ -224,15 +224,16 @@ has "$tmp/dr/altcombine.ipxe" "initrd http://10.0.0.1/live/image.squashfs /image
 check "dracut initrd has etc/cmdline.d/90-netinit.conf" sh -c "gzip -dc '$tmp/dr/netinit.igz' |
 	cpio -i --quiet --to-stdout etc/cmdline.d/90-netinit.conf 2>/dev/null | grep -qx rd.live.overlay.overlayfs=1"
 gzip -dc "$tmp/dr/netinit.igz" | cpio -i --quiet --to-stdout etc/netinit.conf >"$tmp/dr/root.conf" 2>/dev/null
-# dracut with the image pinned by verity (the ISO's default): no stream
-# entries, one line says why (dracut 059 never sees netinit's dm-verity
-# device: tests/qemu/stream.sh dracut-verity); the tree is still written
+# dracut with the image pinned by verity (the ISO's default): stream
+# entries without root= (netinit names the verity device, /dev/dm-N, to
+# dracut in /etc/cmdline.d: tests/qemu/stream.sh dracut-verity)
 if command -v veritysetup >/dev/null 2>&1; then
 	has "$tmp/dr/root.conf" "netinit.verity="
-	has "$tmp/out" "no stream.ipxe or stream entry: dracut 059 does not take netinit's dm-verity device yet"
-	check "dracut + verity: no stream.ipxe" [ ! -e "$tmp/dr/stream.ipxe" ]
-	check "dracut + verity: no stream entry in pxelinux or GRUB" \
-		sh -c "! grep -q -e 'LABEL stream' -e 'netinit.stream' '$tmp/dr/pxelinux.cfg/default' '$tmp/dr/boot/grub/grub.cfg'"
+	has "$tmp/dr/stream.ipxe" "kernel http://10.0.0.1/live/gentoo initrd=netinit.igz BOOTIF=01-\${netX/mac:hexhyp} netinit.url=http://10.0.0.1/live/image.squashfs netinit.stream=on"
+	check "dracut + verity: stream entries in pxelinux and GRUB" \
+		sh -c "grep -q 'netinit.stream=on' '$tmp/dr/pxelinux.cfg/default' && grep -q 'netinit.stream=on' '$tmp/dr/boot/grub/grub.cfg'"
+	check "dracut + verity: no root= in the stream entries" \
+		sh -c "! grep -h 'netinit.stream=on' '$tmp/dr/stream.ipxe' '$tmp/dr/pxelinux.cfg/default' '$tmp/dr/boot/grub/grub.cfg' | grep -q 'root='"
 else
 	skipped "dracut + verity (no veritysetup)"
 fi
