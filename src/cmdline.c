@@ -323,48 +323,32 @@ static int set_choice(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
-static int set_sha256(struct netinit_config *cfg, struct arg *a)
+/*
+ * Hex digests, lower-cased into the field at a->off: rule 0 netinit.sha256
+ * (exactly 64 digits), rule 1 a dm-verity root hash (32 to 128, an even
+ * count: sha256 to sha512). The value is not NUL-terminated: vlen bytes.
+ */
+static int set_hex(struct netinit_config *cfg, struct arg *a)
 {
-	size_t i;
+	char *out = (char *)cfg + a->off;
+	size_t i, min = a->rule ? 32 : 64, max = a->rule ? 128 : 64;
 
-	/* the value is not NUL-terminated: scan exactly vlen bytes */
-	for (i = 0; i < 64 && a->vlen == 64; i++) {
+	for (i = 0; i < a->vlen && i < max; i++) {
 		char c = a->val[i];
 
 		if (c >= 'A' && c <= 'F')
 			c = (char)(c - 'A' + 'a');
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
 			break;
-		cfg->sha256[i] = c;
+		out[i] = c;
 	}
-	if (i < 64 || a->vlen != 64) {
-		cfg->sha256[0] = '\0';
-		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
+	if (i != a->vlen || i < min || i % 2) {
+		out[0] = '\0';
+		return fail(a, -EINVAL, a->rule ? "is not a root hash in hex; give the 'Root hash' "
+			    "veritysetup format printed" : "is not 64 hex digits; give the image's "
+			    "sha256sum");
 	}
-	cfg->sha256[64] = '\0';
-	return 0;
-}
-
-/* A dm-verity root hash: 32 to 128 hex digits, an even count (sha256 to sha512). */
-static int set_verity(struct netinit_config *cfg, struct arg *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->vlen && i < sizeof(cfg->verity) - 1; i++) {
-		char c = a->val[i];
-
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			break;
-		cfg->verity[i] = c;
-	}
-	if (i != a->vlen || i < 32 || i > 128 || i % 2) {
-		cfg->verity[0] = '\0';
-		return fail(a, -EINVAL, "is not a root hash in hex; give the 'Root hash' "
-			    "veritysetup format printed");
-	}
-	cfg->verity[i] = '\0';
+	out[i] = '\0';
 	return 0;
 }
 
@@ -420,7 +404,7 @@ static const struct cmdline_key {
 	{ "fetch", set_url_list, 0, 0 },
 	{ ".proxy", set_proxy, 0, 0 },
 	{ "proxy", set_proxy, 0, 0 },
-	{ ".sha256", set_sha256, 0, 0 },
+	{ ".sha256", set_hex, offsetof(struct netinit_config, sha256), 0 },
 	{ ".size", set_size, 0, 0 },
 	{ ".dest", NULL, FIELD(dest_override) },
 	{ ".init", set_abs, offsetof(struct netinit_config, init), 0 },
@@ -440,7 +424,7 @@ static const struct cmdline_key {
 	{ ".stream", set_choice, offsetof(struct netinit_config, stream), 0 },
 	{ ".stream.cache", NUM(stream_cache_mib, 6) },
 	{ ".stream.timeout", NUM(stream_timeout, 7) },
-	{ ".verity", set_verity, 0, 0 },
+	{ ".verity", set_hex, offsetof(struct netinit_config, verity), 1 },
 	{ "docache", set_one, FIELD(docache) },
 	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },

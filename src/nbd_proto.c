@@ -64,15 +64,6 @@ static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned n)
 
 /* ---- nbd:// URLs ---- */
 
-/* noinline: -Oz copied it into each caller, which cost more bytes than the calls */
-static __attribute__((noinline)) int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 /* url.c parses the authority (IPv6 literals included); the export is its path, decoded. */
 int nbd_url_parse(const char *s, struct nbd_url *u)
 {
@@ -90,7 +81,7 @@ int nbd_url_parse(const char *s, struct nbd_url *u)
 		char c = *p;
 
 		if (c == '%') {
-			int hi = hex_val(p[1]), lo = hi < 0 ? -1 : hex_val(p[2]);
+			int hi = url_hex_digit(p[1]), lo = hi < 0 ? -1 : url_hex_digit(p[2]);
 
 			if (lo < 0 || (hi | lo) == 0)
 				return -EINVAL;

@@ -201,7 +201,7 @@ int url_ipv4_literal(const char *s, uint32_t *addr)
 	return 0;
 }
 
-static int hex_digit(char c)
+int url_hex_digit(char c)
 {
 	return is_digit(c) ? c - '0' : (lower(c) >= 'a' && lower(c) <= 'f') ? lower(c) - 'a' + 10 : -1;
 }
@@ -232,7 +232,7 @@ int url_ipv6_literal(const char *s, uint8_t addr[16])
 			s += strlen(s);
 			break;
 		}
-		for (i = 0, v = 0; i < 4 && (d = hex_digit(s[i])) >= 0; i++)
+		for (i = 0, v = 0; i < 4 && (d = url_hex_digit(s[i])) >= 0; i++)
 			v = v << 4 | d;
 		if (i == 0)
 			return -EINVAL;

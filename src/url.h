@@ -43,6 +43,9 @@ int url_parse_as(const char *s, const char *scheme, uint16_t port, struct url *u
  */
 int url_ipv6_literal(const char *s, uint8_t addr[16]);
 
+/* The value of hex digit @c (either case), or -1. */
+int url_hex_digit(char c);
+
 /*
  * If @s is a dotted-quad IPv4 literal, stores it in @addr (network byte
  * order, as in struct in_addr) and returns 0; else -EINVAL.
