@@ -34,6 +34,8 @@
 #   nbd-verity     nbdkit, netinit.verity=ROOTHASH: the hash tree is the
 #                  export <EXPORT>.verity (/dev/nbd1), the root on
 #                  /dev/mapper/netinit-root
+#   nbd-dracut     dracut 059 on root=live:/dev/nbd0 from nbd-server: the
+#                  live root is reached, no resident process
 #   nbd-noexport   nbd://10.0.2.101/nope (nbd-server has no such export):
 #                  one line with the server's words, then the error path
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
@@ -50,7 +52,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong norange-auto no-nbd dracut nbd-server nbdkit nbd-verity nbd-noexport"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong norange-auto no-nbd dracut nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -58,7 +60,7 @@ esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
 case " $cases " in
-*" dracut "*)
+*"dracut "*)
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
@@ -277,6 +279,14 @@ for c in $cases; do
 		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
 		live_checks "$c" stream-64.squashfs nbd /dev/mapper/netinit-root
 		record "$c" "nbd:// + verity: tree from EXPORT.verity" "$ok"
+		;;
+	nbd-dracut)
+		boot "$c" 512 nbd://10.0.2.101/live \
+			"root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
+		check "$c" "netinit: handing off: mode dracut"
+		check "$c" "dracut: root=live:/dev/nbd0"
+		live_checks "$c" stream-64.squashfs nbd dracut
+		record "$c" "nbd://, dracut 059: root=live:/dev/nbd0" "$ok"
 		;;
 	nbd-noexport)
 		boot "$c" 512 nbd://10.0.2.101/nope ""
