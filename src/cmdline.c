@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "nbd_proto.h"
 #include "url.h"
 
 #define TIMEOUT_MAX 86400	/* a day: longer is a typo */
@@ -36,6 +37,7 @@ struct arg {
 	int from_kernel;	/* from /proc/cmdline, not netinit.conf */
 	char *err;		/* NULL once an earlier setting failed */
 	size_t errlen;
+	unsigned off, rule;	/* set_num()'s field and rule, from the key table */
 };
 
 /* ---- error messages ---- */
@@ -143,16 +145,21 @@ static int parse_choice(struct arg *a, const char *const *names, unsigned *out)
 	return -EINVAL;
 }
 
+/*
+ * http:// mirrors, or nbd:// servers (cfg->nbd): one kind in a list, as
+ * the one streams through netinit and the other through the kernel.
+ */
 static int set_url_list(struct netinit_config *cfg, struct arg *a)
 {
 	const char *p = a->val, *end = a->val + a->vlen;
 	struct arg one = *a;
-	struct url u;
-	int rc;
+	union { struct url h; struct nbd_url n; } u;
+	int rc, nbd;
 
 	cfg->n_urls = 0;
 	for (;; p++) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
+		char *url = cfg->urls[cfg->n_urls];
 
 		one.val = p;
 		p = comma ? comma : end;
@@ -162,19 +169,26 @@ static int set_url_list(struct netinit_config *cfg, struct arg *a)
 		if (cfg->n_urls == CMDLINE_MAX_URLS)
 			return fail_n(a, -E2BIG, "lists more than ", CMDLINE_MAX_URLS,
 				      " URLs; drop some mirrors");
-		rc = copy_value(&one, cfg->urls[cfg->n_urls], CMDLINE_URL_MAX);
+		rc = copy_value(&one, url, CMDLINE_URL_MAX);
 		if (rc < 0)
 			return rc;
-		rc = url_parse(cfg->urls[cfg->n_urls], &u);
+		rc = url_parse(url, &u.h);
+		nbd = rc == -EPROTONOSUPPORT;
+		if (nbd)
+			rc = nbd_url_parse(url, &u.n);
 		if (rc == -EPROTONOSUPPORT)
-			return fail(&one, -EINVAL, "is not http://; netinit fetches plain "
-				    "http only, give an http:// mirror");
+			return fail(&one, -EINVAL, "is neither http:// nor nbd://; give an "
+				    "http:// mirror or an nbd:// server");
 		if (rc == -EADDRNOTAVAIL)
 			return fail(&one, -EINVAL, "has an IPv6 zone id (%25...), which netinit "
 				    "does not support; give a global address or a name");
 		if (rc < 0)
 			return fail(&one, rc == -ENAMETOOLONG ? rc : -EINVAL,
-				    "is not an http://HOST[:PORT]/PATH URL; fix it");
+				    "is not an http://HOST[:PORT]/PATH or nbd://HOST[:PORT]/EXPORT "
+				    "URL; fix it");
+		if (cfg->n_urls && nbd != cfg->nbd)
+			return fail(a, -EINVAL, "mixes http:// and nbd:// URLs; give one kind");
+		cfg->nbd = nbd;
 		cfg->n_urls++;
 		if (p == end)
 			return 0;
@@ -228,42 +242,11 @@ static int set_root(struct netinit_config *cfg, struct arg *a)
 	return copy_value(a, cfg->root_live, sizeof(cfg->root_live));
 }
 
-static int set_init(struct netinit_config *cfg, struct arg *a)
+/* 0|1 flags at a->off; a bare key means 1 (netinit.keepnet, netinit.debug). */
+static int set_flag(struct netinit_config *cfg, struct arg *a)
 {
-	if (a->vlen && a->val[0] != '/')
-		return fail(a, -EINVAL, "is not an absolute path; give the next stage's "
-			    "init as /PATH");
-	return copy_value(a, cfg->init, sizeof(cfg->init));
-}
+	int *out = (int *)((char *)cfg + a->off);
 
-static int set_cdroot(struct netinit_config *cfg, struct arg *a)
-{
-	(void)a;
-	cfg->cdroot = 1;	/* genkernel: "cdroot" or "cdroot=DEVICE" */
-	return 0;
-}
-
-static int set_quiet(struct netinit_config *cfg, struct arg *a)
-{
-	(void)a;
-	cfg->quiet = 1;
-	return 0;
-}
-
-static int set_debug(struct netinit_config *cfg, struct arg *a)
-{
-	if (!a->has_val || (a->vlen == 1 && a->val[0] == '1'))
-		cfg->debug = 1;
-	else if (a->vlen == 1 && a->val[0] == '0')
-		cfg->debug = 0;
-	else
-		return fail(a, -EINVAL, "is not 0 or 1; write netinit.debug or netinit.debug=0");
-	return 0;
-}
-
-/* 0|1 flags; a bare key means 1 (netinit.keepnet, rd.live.ram). */
-static int set_flag(struct arg *a, int *out)
-{
 	if (!a->has_val || (a->vlen == 1 && a->val[0] == '1'))
 		*out = 1;
 	else if (a->vlen == 1 && a->val[0] == '0')
@@ -273,9 +256,11 @@ static int set_flag(struct arg *a, int *out)
 	return 0;
 }
 
-static int set_keepnet(struct netinit_config *cfg, struct arg *a)
+/* Bare flags at a->off, any value (genkernel's "cdroot" or "cdroot=DEVICE", docache, quiet). */
+static int set_one(struct netinit_config *cfg, struct arg *a)
 {
-	return set_flag(a, &cfg->keepnet);
+	*(int *)((char *)cfg + a->off) = 1;
+	return 0;
 }
 
 /* dracut's getargbool: anything but 0, no, off counts as set; never an error. */
@@ -286,21 +271,6 @@ static int set_live_ram(struct netinit_config *cfg, struct arg *a)
 
 	cfg->live_ram = !a->has_val || parse_choice(a, off, &i) < 0;
 	return 0;
-}
-
-static int set_docache(struct netinit_config *cfg, struct arg *a)
-{
-	(void)a;
-	cfg->docache = 1;
-	return 0;
-}
-
-static int set_rootinit(struct netinit_config *cfg, struct arg *a)
-{
-	if (a->vlen && a->val[0] != '/')
-		return fail(a, -EINVAL, "is not an absolute path; give the live root's init "
-			    "as /PATH");
-	return copy_value(a, cfg->rootinit, sizeof(cfg->rootinit));
 }
 
 /* tmpfs size=: digits with an optional k, m, g or % suffix, nothing else. */
@@ -318,93 +288,67 @@ static int set_overlay_size(struct netinit_config *cfg, struct arg *a)
 	return copy_value(a, cfg->overlay_size, sizeof(cfg->overlay_size));
 }
 
-static int set_stream(struct netinit_config *cfg, struct arg *a)
+/* Absolute paths: the string field at a->off (a->rule: 0 next stage's init, 1 live root's). */
+static int set_abs(struct netinit_config *cfg, struct arg *a)
 {
-	static const char *const names[] = { "off", "on", "auto", NULL };
+	if (a->vlen && a->val[0] != '/')
+		return fail(a, -EINVAL, a->rule ? "is not an absolute path; give the live root's "
+			    "init as /PATH" : "is not an absolute path; give the next stage's "
+			    "init as /PATH");
+	return copy_value(a, (char *)cfg + a->off, CMDLINE_PATH_MAX);
+}
+
+/* One of a few words: its index + first into the enum at a->off, rule from choices[a->rule]. */
+static const struct choice {
+	const char *const *names;
+	int first;
+	const char *what;
+} choices[] = {
+	{ (const char *const[]){ "off", "on", "auto", NULL }, STREAM_OFF,
+	  "is not off, on or auto; pick one of them" },
+	{ (const char *const[]){ "shell", "reboot", "halt", NULL }, ONERROR_SHELL,
+	  "is not shell, reboot or halt; pick one of them" },
+	{ (const char *const[]){ "auto", "genkernel", "dracut", "standalone", NULL }, MODE_AUTO,
+	  "is not auto, genkernel, dracut or standalone; pick one of them" },
+};
+
+static int set_choice(struct netinit_config *cfg, struct arg *a)
+{
+	const struct choice *c = &choices[a->rule];
 	unsigned i;
 
-	if (parse_choice(a, names, &i) < 0)
-		return fail(a, -EINVAL, "is not off, on or auto; pick one of them");
-	cfg->stream = (enum cmdline_stream)(STREAM_OFF + i);
+	if (parse_choice(a, c->names, &i) < 0)
+		return fail(a, -EINVAL, c->what);
+	*(int *)((char *)cfg + a->off) = c->first + (int)i;
 	return 0;
 }
 
-static int set_stream_cache(struct netinit_config *cfg, struct arg *a)
+/*
+ * Hex digests, lower-cased into the field at a->off: rule 0 netinit.sha256
+ * (exactly 64 digits), rule 1 a dm-verity root hash (32 to 128, an even
+ * count: sha256 to sha512). The value is not NUL-terminated: vlen bytes.
+ */
+static int set_hex(struct netinit_config *cfg, struct arg *a)
 {
-	uint64_t v;
+	char *out = (char *)cfg + a->off;
+	size_t i, min = a->rule ? 32 : 64, max = a->rule ? 128 : 64;
 
-	if (parse_dec(a, STREAM_CACHE_MAX, &v) < 0 || v == 0)
-		return fail_n(a, -EINVAL, "is not 1..", STREAM_CACHE_MAX,
-			      "; give the stream read cache in MiB");
-	cfg->stream_cache_mib = (unsigned)v;
-	return 0;
-}
-
-static int set_onerror(struct netinit_config *cfg, struct arg *a)
-{
-	static const char *const names[] = { "shell", "reboot", "halt", NULL };
-	unsigned i;
-
-	if (parse_choice(a, names, &i) < 0)
-		return fail(a, -EINVAL, "is not shell, reboot or halt; pick one of them");
-	cfg->onerror = (enum cmdline_onerror)(ONERROR_SHELL + i);
-	return 0;
-}
-
-static int set_mode(struct netinit_config *cfg, struct arg *a)
-{
-	static const char *const names[] = { "auto", "genkernel", "dracut", "standalone", NULL };
-	unsigned i;
-
-	if (parse_choice(a, names, &i) < 0)
-		return fail(a, -EINVAL, "is not auto, genkernel, dracut or standalone; "
-			    "pick one of them");
-	cfg->mode = (enum cmdline_mode)(MODE_AUTO + i);
-	return 0;
-}
-
-static int set_sha256(struct netinit_config *cfg, struct arg *a)
-{
-	size_t i;
-
-	/* the value is not NUL-terminated: scan exactly vlen bytes */
-	for (i = 0; i < 64 && a->vlen == 64; i++) {
+	for (i = 0; i < a->vlen && i < max; i++) {
 		char c = a->val[i];
 
 		if (c >= 'A' && c <= 'F')
 			c = (char)(c - 'A' + 'a');
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
 			break;
-		cfg->sha256[i] = c;
+		out[i] = c;
 	}
-	if (i < 64 || a->vlen != 64) {
-		cfg->sha256[0] = '\0';
-		return fail(a, -EINVAL, "is not 64 hex digits; give the image's sha256sum");
+	if (i != a->vlen || i < min || i % 2) {
+		out[0] = '\0';
+		return fail(a, -EINVAL, a->rule ? "is not a root hash in hex; give the 'Root hash' "
+			    "veritysetup format printed" : "is not 64 hex digits; give the image's "
+			    "sha256sum");
 	}
-	cfg->sha256[64] = '\0';
-	return 0;
-}
-
-/* A dm-verity root hash: 32 to 128 hex digits, an even count (sha256 to sha512). */
-static int set_verity(struct netinit_config *cfg, struct arg *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->vlen && i < sizeof(cfg->verity) - 1; i++) {
-		char c = a->val[i];
-
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			break;
-		cfg->verity[i] = c;
-	}
-	if (i != a->vlen || i < 32 || i > 128 || i % 2) {
-		cfg->verity[0] = '\0';
-		return fail(a, -EINVAL, "is not a root hash in hex; give the 'Root hash' "
-			    "veritysetup format printed");
-	}
-	cfg->verity[i] = '\0';
+	out[i] = '\0';
 	return 0;
 }
 
@@ -416,111 +360,77 @@ static int set_size(struct netinit_config *cfg, struct arg *a)
 	return 0;
 }
 
-static int set_timeout(struct netinit_config *cfg, struct arg *a)
+/*
+ * The unsigned numbers: cfg field at a->off, bounds and advice from
+ * num_rules[a->rule].
+ */
+static const struct num_rule {
+	uint32_t min, max;
+	const char *what;
+} num_rules[] = {
+	{ 1, TIMEOUT_MAX, "; give the network wait in seconds" },
+	{ 0, RETRIES_MAX, "; give how many more rounds over the mirrors to try" },
+	{ 1, TIMEOUT_MAX, "; give the HTTP connect wait in seconds" },
+	{ 1, TIMEOUT_MAX, "; give how many seconds without a byte end a download attempt" },
+	{ 0, SPEED_LIMIT_MAX, "; give the bytes per second below which a mirror is left "
+	  "(0: never)" },
+	{ 1, TIMEOUT_MAX, "; give how many seconds below netinit.speed_limit leave a mirror" },
+	{ 1, STREAM_CACHE_MAX, "; give the stream read cache in MiB" },
+	{ 1, TIMEOUT_MAX, "; give how many seconds a stalled stream read may wait" },
+};
+
+static int set_num(struct netinit_config *cfg, struct arg *a)
 {
+	const struct num_rule *r = &num_rules[a->rule];
 	uint64_t v;
 
-	if (parse_dec(a, TIMEOUT_MAX, &v) < 0 || v == 0)
-		return fail_n(a, -EINVAL, "is not 1..", TIMEOUT_MAX,
-			      "; give the network wait in seconds");
-	cfg->timeout = (unsigned)v;
+	if (parse_dec(a, r->max, &v) < 0 || v < r->min)
+		return fail_n(a, -EINVAL, r->min ? "is not 1.." : "is not 0..", (long)r->max,
+			      r->what);
+	*(unsigned *)((char *)cfg + a->off) = (unsigned)v;
 	return 0;
-}
-
-static int set_secs(struct arg *a, unsigned *dst, const char *what)
-{
-	uint64_t v;
-
-	if (parse_dec(a, TIMEOUT_MAX, &v) < 0 || v == 0)
-		return fail_n(a, -EINVAL, "is not 1..", TIMEOUT_MAX, what);
-	*dst = (unsigned)v;
-	return 0;
-}
-
-static int set_connect_timeout(struct netinit_config *cfg, struct arg *a)
-{
-	return set_secs(a, &cfg->connect_timeout, "; give the HTTP connect wait in seconds");
-}
-
-static int set_idle_timeout(struct netinit_config *cfg, struct arg *a)
-{
-	return set_secs(a, &cfg->idle_timeout,
-			"; give how many seconds without a byte end a download attempt");
-}
-
-static int set_speed_limit(struct netinit_config *cfg, struct arg *a)
-{
-	uint64_t v;
-
-	if (parse_dec(a, SPEED_LIMIT_MAX, &v) < 0)
-		return fail_n(a, -EINVAL, "is not 0..", SPEED_LIMIT_MAX,
-			      "; give the bytes per second below which a mirror is left "
-			      "(0: never)");
-	cfg->speed_limit = (unsigned)v;
-	return 0;
-}
-
-static int set_speed_time(struct netinit_config *cfg, struct arg *a)
-{
-	return set_secs(a, &cfg->speed_time, "; give how many seconds below "
-			"netinit.speed_limit leave a mirror");
-}
-
-static int set_retries(struct netinit_config *cfg, struct arg *a)
-{
-	uint64_t v;
-
-	if (parse_dec(a, RETRIES_MAX, &v) < 0)
-		return fail_n(a, -EINVAL, "is not 0..", RETRIES_MAX,
-			      "; give how many more rounds over the mirrors to try");
-	cfg->retries = (unsigned)v;
-	return 0;
-}
-
-static int set_stream_timeout(struct netinit_config *cfg, struct arg *a)
-{
-	return set_secs(a, &cfg->stream_timeout,
-			"; give how many seconds a stalled stream read may wait");
 }
 
 #define FIELD(f) offsetof(struct netinit_config, f), sizeof(((struct netinit_config *)0)->f)
+/* set_flag, set_one: the int at FIELD()'s offset */
+#define NUM(f, rule) set_num, offsetof(struct netinit_config, f), rule
 
 static const struct cmdline_key {
-	const char *name;
+	const char *name;	/* ".url" stands for "netinit.url" */
 	int (*set)(struct netinit_config *cfg, struct arg *a);
-	size_t off, size;	/* a plain string field, when set is NULL */
+	uint16_t off, size;	/* a plain string field when set is NULL; set_num: field, rule */
 } cmdline_keys[] = {
-	{ "netinit.url", set_url_list, 0, 0 },
+	{ ".url", set_url_list, 0, 0 },
 	{ "fetch", set_url_list, 0, 0 },
-	{ "netinit.proxy", set_proxy, 0, 0 },
+	{ ".proxy", set_proxy, 0, 0 },
 	{ "proxy", set_proxy, 0, 0 },
-	{ "netinit.sha256", set_sha256, 0, 0 },
-	{ "netinit.size", set_size, 0, 0 },
-	{ "netinit.dest", NULL, FIELD(dest_override) },
-	{ "netinit.init", set_init, 0, 0 },
-	{ "netinit.iface", NULL, FIELD(iface) },
-	{ "netinit.mode", set_mode, 0, 0 },
-	{ "netinit.onerror", set_onerror, 0, 0 },
-	{ "netinit.timeout", set_timeout, 0, 0 },
-	{ "netinit.retries", set_retries, 0, 0 },
-	{ "netinit.connect_timeout", set_connect_timeout, 0, 0 },
-	{ "netinit.idle_timeout", set_idle_timeout, 0, 0 },
-	{ "netinit.speed_limit", set_speed_limit, 0, 0 },
-	{ "netinit.speed_time", set_speed_time, 0, 0 },
-	{ "netinit.debug", set_debug, 0, 0 },
-	{ "netinit.keepnet", set_keepnet, 0, 0 },
-	{ "netinit.rootinit", set_rootinit, 0, 0 },
-	{ "netinit.overlay.size", set_overlay_size, 0, 0 },
-	{ "netinit.stream", set_stream, 0, 0 },
-	{ "netinit.stream.cache", set_stream_cache, 0, 0 },
-	{ "netinit.stream.timeout", set_stream_timeout, 0, 0 },
-	{ "netinit.verity", set_verity, 0, 0 },
-	{ "docache", set_docache, 0, 0 },
+	{ ".sha256", set_hex, offsetof(struct netinit_config, sha256), 0 },
+	{ ".size", set_size, 0, 0 },
+	{ ".dest", NULL, FIELD(dest_override) },
+	{ ".init", set_abs, offsetof(struct netinit_config, init), 0 },
+	{ ".iface", NULL, FIELD(iface) },
+	{ ".mode", set_choice, offsetof(struct netinit_config, mode), 2 },
+	{ ".onerror", set_choice, offsetof(struct netinit_config, onerror), 1 },
+	{ ".timeout", NUM(timeout, 0) },
+	{ ".retries", NUM(retries, 1) },
+	{ ".connect_timeout", NUM(connect_timeout, 2) },
+	{ ".idle_timeout", NUM(idle_timeout, 3) },
+	{ ".speed_limit", NUM(speed_limit, 4) },
+	{ ".speed_time", NUM(speed_time, 5) },
+	{ ".debug", set_flag, FIELD(debug) },
+	{ ".keepnet", set_flag, FIELD(keepnet) },
+	{ ".rootinit", set_abs, offsetof(struct netinit_config, rootinit), 1 },
+	{ ".overlay.size", set_overlay_size, 0, 0 },
+	{ ".stream", set_choice, offsetof(struct netinit_config, stream), 0 },
+	{ ".stream.cache", NUM(stream_cache_mib, 6) },
+	{ ".stream.timeout", NUM(stream_timeout, 7) },
+	{ ".verity", set_hex, offsetof(struct netinit_config, verity), 1 },
+	{ "docache", set_one, FIELD(docache) },
 	{ "rd.live.ram", set_live_ram, 0, 0 },
 	{ "loop", NULL, FIELD(loop) },
 	{ "root", set_root, 0, 0 },
-	{ "cdroot", set_cdroot, 0, 0 },
-	{ "quiet", set_quiet, 0, 0 },
+	{ "cdroot", set_one, FIELD(cdroot) },
+	{ "quiet", set_one, FIELD(quiet) },
 	{ "ip", NULL, FIELD(ip) },
 	{ "BOOTIF", NULL, FIELD(bootif) },
 };
@@ -529,11 +439,17 @@ static int apply(struct netinit_config *cfg, struct arg *a)
 {
 	const struct cmdline_key *k;
 	size_t n = sizeof(cmdline_keys) / sizeof(cmdline_keys[0]);
+	int ours = a->klen > 8 && !memcmp(a->key, "netinit.", 8);
+	size_t skip = ours ? 7 : 0;	/* "netinit.url" is looked up as ".url" */
 
-	for (k = cmdline_keys; k < cmdline_keys + n; k++)
-		if (strlen(k->name) == a->klen && !memcmp(k->name, a->key, a->klen))
+	for (k = cmdline_keys; k < cmdline_keys + n && (ours || !a->klen || a->key[0] != '.'); k++)
+		if (strlen(k->name) == a->klen - skip && !memcmp(k->name, a->key + skip, a->klen - skip))
+		{
+			a->off = k->off;
+			a->rule = k->size;
 			return k->set ? k->set(cfg, a) : copy_value(a, (char *)cfg + k->off, k->size);
-	if (a->klen > 8 && !memcmp(a->key, "netinit.", 8)) {
+		}
+	if (ours) {
 		a->val = NULL;
 		return fail(a, -EINVAL, "unknown key; check its spelling against the "
 			    "command-line keys in DESIGN.md");
@@ -681,9 +597,11 @@ static int plain_path(const char *p)
 
 int cmdline_finish(struct netinit_config *cfg, char *err, size_t errlen)
 {
-	struct arg a = { "netinit.dest", cfg->dest_override, 12, 0, 1, 0, err, errlen };
+	struct arg a = { "netinit.dest", cfg->dest_override, 12, 0, 1, 0, err, errlen, 0, 0 };
 	size_t pre = 0;
 
+	if (cfg->nbd)
+		cfg->stream = STREAM_ON;	/* an NBD export can only stream */
 	if (!cfg->dest_override[0] && cfg->root_live[0] == '/')
 		a.key = "root", a.klen = 4, a.val = cfg->root_live;
 	else if (!cfg->dest_override[0] && cfg->loop[0])

@@ -37,6 +37,7 @@ enum cmdline_mode {
 struct netinit_config {
 	char urls[CMDLINE_MAX_URLS][CMDLINE_URL_MAX];	/* netinit.url= / fetch= */
 	unsigned n_urls;
+	int nbd;				/* the URLs are nbd:// (stream through the kernel) */
 	char loop[CMDLINE_PATH_MAX];		/* genkernel loop=PATH, "" if absent */
 	char root_live[CMDLINE_PATH_MAX];	/* dracut root=live:PATH, "" if absent */
 	char dest_override[CMDLINE_PATH_MAX];	/* netinit.dest= */
@@ -104,6 +105,7 @@ int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,
 		  int is_file, char *err, size_t errlen);
 
 /*
+ * nbd:// URLs stream whatever netinit.stream says (cfg->stream = STREAM_ON).
  * Resolves cfg->dest: netinit.dest, else root=live:PATH, else loop=PATH
  * (made absolute with a leading '/'), else "/image.squashfs". A root=live:
  * value that is not a path (CDLABEL=..., a URL) is skipped. The result must

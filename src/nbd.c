@@ -50,7 +50,8 @@ static struct nlbuf msg;
 static char reply[NL_BUF];
 static char rxbuf[NL_BUF];
 
-static void nl_start(struct nlbuf *m, uint16_t type, uint8_t cmd, uint8_t version)
+/* noinline: -Oz copied it into each caller, which cost more bytes than the calls */
+static __attribute__((noinline)) void nl_start(struct nlbuf *m, uint16_t type, uint8_t cmd, uint8_t version)
 {
 	struct genlmsghdr *g;
 
@@ -82,18 +83,20 @@ static int nl_put(struct nlbuf *m, uint16_t type, const void *data, size_t len)
 	return (int)at;
 }
 
-static int nl_put_u32(struct nlbuf *m, uint16_t type, uint32_t v)
+/* noinline: -Oz copied it into each caller, which cost more bytes than the calls */
+static __attribute__((noinline)) int nl_put_u32(struct nlbuf *m, uint16_t type, uint32_t v)
 {
 	return nl_put(m, type, &v, sizeof(v));
 }
 
-static int nl_put_u64(struct nlbuf *m, uint16_t type, uint64_t v)
+/* noinline: -Oz copied it into each caller, which cost more bytes than the calls */
+static __attribute__((noinline)) int nl_put_u64(struct nlbuf *m, uint16_t type, uint64_t v)
 {
 	return nl_put(m, type, &v, sizeof(v));
 }
 
 /* Closes a nest opened by nl_put(m, type | NLA_F_NESTED, NULL, 0) at @at. */
-static void nl_end_nest(struct nlbuf *m, int at)
+static __attribute__((noinline)) void nl_end_nest(struct nlbuf *m, int at)
 {
 	struct nlattr *a = (struct nlattr *)(m->u.raw + at);
 
@@ -255,14 +258,6 @@ static int build_connect(struct nlbuf *m, int family, const int *socks, unsigned
 	return 0;
 }
 
-static void family_error(int rc)
-{
-	if (rc == -ENOENT)
-		log_err("nbd: the kernel has no nbd driver; load the nbd module first");
-	else
-		log_err("nbd: cannot resolve the generic netlink family 'nbd': %s", strerror(-rc));
-}
-
 int nbd_connect(const int *socks, unsigned n, uint64_t size, uint32_t block_size,
 		unsigned io_timeout_s, unsigned dead_timeout_s, unsigned flags)
 {
@@ -284,7 +279,8 @@ int nbd_connect(const int *socks, unsigned n, uint64_t size, uint32_t block_size
 	}
 	family = rc = nbd_family(fd);
 	if (rc < 0) {
-		family_error(rc);
+		log_err("nbd: no generic netlink family 'nbd' (%s): is the nbd module loaded?",
+			strerror(-rc));
 		goto err;
 	}
 	rc = build_connect(&msg, family, socks, n, size, block_size, io_timeout_s,
@@ -319,7 +315,8 @@ int nbd_disconnect(int index)
 		return fd;
 	rc = nbd_family(fd);
 	if (rc < 0) {
-		family_error(rc);
+		log_err("nbd: no generic netlink family 'nbd' (%s): is the nbd module loaded?",
+			strerror(-rc));
 		goto err;
 	}
 	nl_start(&msg, (uint16_t)rc, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);

@@ -11,8 +11,9 @@
  *      NBD_REP_INFO (u16 info type + data; NBD_INFO_EXPORT = u64 size +
  *      u16 transmission flags), ..., then NBD_REP_ACK, or an error
  *      (type with bit 31 set, payload a message)
- *   A server without NBD_OPT_GO (NBD_REP_ERR_UNSUP) gets NBD_OPT_EXPORT_NAME,
- *   answered by u64 size, u16 flags and 124 zero bytes (none with NO_ZEROES).
+ *   A server without NBD_OPT_GO (NBD_REP_ERR_UNSUP, servers from before
+ *   2017) is refused: the NBD_OPT_EXPORT_NAME fallback did not fit the
+ *   binary's budget.
  *
  * Everything from the server is distrusted: each length is checked
  * against a fixed cap before a byte of its payload is taken, and the
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "nbd_proto.h"
+#include "url.h"
 
 #define NBDMAGIC        0x4e42444d41474943ULL	/* "NBDMAGIC" */
 #define IHAVEOPT        0x49484156454f5054ULL	/* "IHAVEOPT" */
@@ -34,17 +36,13 @@
 #define FLAG_FIXED_NEWSTYLE (1u << 0)	/* handshake and client flags */
 #define FLAG_NO_ZEROES      (1u << 1)
 
-#define OPT_EXPORT_NAME 1
 #define OPT_GO          7
 #define REP_ACK         1
 #define REP_INFO        3
 #define REP_FLAG_ERROR  (1u << 31)
-#define REP_ERR_UNSUP   (REP_FLAG_ERROR | 1)
 #define INFO_EXPORT     0
-#define INFO_BLOCK_SIZE 3
 
 #define REPLY_MAX       (2 + 4096)	/* an info type and a string of at most 4096 bytes */
-#define OLD_ZEROES      124
 
 static uint64_t be(const uint8_t *p, unsigned n)
 {
@@ -66,109 +64,43 @@ static uint8_t *put_be(uint8_t *p, uint64_t v, unsigned n)
 
 /* ---- nbd:// URLs ---- */
 
-static int lower(char c)
+/* url.c parses the authority (IPv6 literals included); the export is its path, decoded. */
+int nbd_url_parse(const char *s, struct nbd_url *u)
 {
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)lower(c);
-	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-static int host_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.' || c == '_';
-}
-
-/* "host[:port]" in [s, e). */
-static int parse_authority(const char *s, const char *e, struct nbd_url *u)
-{
-	const char *colon = memchr(s, ':', (size_t)(e - s)), *h_end = colon ? colon : e, *p;
-	unsigned long port = 0;
-
-	for (p = s; p < h_end; p++)
-		if (!host_char(*p))
-			return -EINVAL;
-	if ((size_t)(h_end - s) >= sizeof(u->host))
-		return -ENAMETOOLONG;
-	if (colon && colon + 1 < e) {
-		for (p = colon + 1; p < e; p++) {
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			port = port * 10 + (unsigned long)(*p - '0');
-			if (port > 65535)
-				return -EINVAL;
-		}
-		if (port == 0)
-			return -EINVAL;
-		u->port = (uint16_t)port;
-	}
-	memcpy(u->host, s, (size_t)(h_end - s));
-	u->host[h_end - s] = '\0';
-	return 0;
-}
-
-/* The export name after the '/', percent-decoded. */
-static int parse_export(const char *s, struct nbd_url *u)
-{
+	struct url v;
+	const char *p;
 	size_t n = 0;
+	int rc = url_parse_as(s, "nbd", NBD_DEFAULT_PORT, &v);
 
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	memset(u, 0, sizeof(*u));
+	if (rc < 0)
+		return rc;
+	if (strchr(s, '#') || strchr(v.path, '?'))
+		return -EINVAL;
+	for (p = v.path + 1; *p; p++) {
+		char c = *p;
 
-		if (c <= ' ' || c >= 0x7f || c == '?' || c == '#')
-			return -EINVAL;
 		if (c == '%') {
-			int hi = hex_val(s[1]), lo = hi < 0 ? -1 : hex_val(s[2]);
+			int hi = url_hex_digit(p[1]), lo = hi < 0 ? -1 : url_hex_digit(p[2]);
 
 			if (lo < 0 || (hi | lo) == 0)
 				return -EINVAL;
-			c = (unsigned char)(hi << 4 | lo);
-			s += 2;
+			c = (char)(hi << 4 | lo);
+			p += 2;
 		}
 		if (n >= NBD_EXPORT_MAX)
 			return -ENAMETOOLONG;
-		u->export_name[n++] = (char)c;
+		u->export_name[n++] = c;
 	}
-	u->export_name[n] = '\0';
+	memcpy(u->host, v.host, sizeof(u->host));
+	u->port = v.port;
 	return 0;
-}
-
-int nbd_url_parse(const char *s, struct nbd_url *u)
-{
-	const char *a, *e;
-	size_t n = 0;
-	int rc;
-
-	memset(u, 0, sizeof(*u));
-	u->port = NBD_DEFAULT_PORT;
-	while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-	       (n > 0 && ((s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '-' || s[n] == '.')))
-		n++;
-	if (n == 0 || s[n] != ':')
-		return -EINVAL;
-	if (n != 3 || lower(s[0]) != 'n' || lower(s[1]) != 'b' || lower(s[2]) != 'd')
-		return -EPROTONOSUPPORT;
-	if (s[4] != '/' || s[5] != '/')
-		return -EINVAL;
-	a = s + 6;
-	e = a + strcspn(a, "/?#@");
-	if (*e == '@' || *e == '?' || *e == '#')
-		return -EINVAL;
-	rc = parse_authority(a, e, u);
-	if (rc < 0)
-		return rc;
-	return *e ? parse_export(e + 1, u) : 0;
 }
 
 /* ---- the handshake ---- */
 
-static int fail(struct nbd_hs *h, int err, const char *why)
+/* noinline: -Oz copied it into each caller, which cost more bytes than the calls */
+static __attribute__((noinline)) int fail(struct nbd_hs *h, int err, const char *why)
 {
 	h->state = NBD_HS_FAILED;
 	h->err = err;
@@ -177,7 +109,7 @@ static int fail(struct nbd_hs *h, int err, const char *why)
 }
 
 /* Waits for @n bytes of a fixed part in h->buf. */
-static void expect(struct nbd_hs *h, enum nbd_hs_state st, size_t n)
+static __attribute__((noinline)) void expect(struct nbd_hs *h, enum nbd_hs_state st, size_t n)
 {
 	h->state = st;
 	h->have = 0;
@@ -207,16 +139,6 @@ static void send_go(struct nbd_hs *h)
 	h->out_len = (size_t)(p - h->out);
 }
 
-static void send_export_name(struct nbd_hs *h)
-{
-	size_t n = strlen(h->export_name);
-	uint8_t *p = put_option(h, h->out, OPT_EXPORT_NAME, (uint32_t)n);
-
-	memcpy(p, h->export_name, n);
-	h->out_len = (size_t)(p + n - h->out);
-	expect(h, NBD_HS_OLD_EXPORT, 10);
-}
-
 static int got_greeting(struct nbd_hs *h)
 {
 	if (be(h->buf, 8) != NBDMAGIC)
@@ -234,24 +156,28 @@ static int got_greeting(struct nbd_hs *h)
 	return 0;
 }
 
+/* NBD_REP_ERR_UNSUP (1) .. NBD_REP_ERR_EXT_HEADER_REQD (10) */
 static int rep_error(struct nbd_hs *h)
 {
-	static const struct { uint32_t type; int err; const char *why; } errs[] = {
-		{ REP_FLAG_ERROR | 2, -EACCES, "the server's policy refuses this export" },
-		{ REP_FLAG_ERROR | 3, -EINVAL, "the server calls the request invalid" },
-		{ REP_FLAG_ERROR | 4, -EOPNOTSUPP, "the server's platform cannot serve this" },
-		{ REP_FLAG_ERROR | 5, -EPROTONOSUPPORT, "the server requires TLS, which netinit does not speak" },
-		{ REP_FLAG_ERROR | 6, -ENOENT, "the server has no export of that name" },
-		{ REP_FLAG_ERROR | 7, -ESHUTDOWN, "the server is shutting down" },
-		{ REP_FLAG_ERROR | 8, -EPROTO, "the server requires block size negotiation" },
-		{ REP_FLAG_ERROR | 9, -EMSGSIZE, "the server calls the request too big" },
-		{ REP_FLAG_ERROR | 10, -EPROTO, "the server requires extended headers" },
+	static const unsigned char errs[] = {
+		EPROTONOSUPPORT, EACCES, EINVAL, EOPNOTSUPP, EPROTONOSUPPORT, ENOENT, ESHUTDOWN, EPROTO, EMSGSIZE, EPROTO,
 	};
-	size_t i;
+	static const char *const whys[] = {
+		"the server predates NBD_OPT_GO (2017): upgrade it",
+		"the server's policy refuses this export",
+		"the server calls the request invalid",
+		"the server's platform cannot serve this",
+		"the server requires TLS, which netinit does not speak",
+		"the server has no export of that name",
+		"the server is shutting down",
+		"the server requires block size negotiation",
+		"the server calls the request too big",
+		"the server requires extended headers",
+	};
+	uint32_t i = h->type - (REP_FLAG_ERROR | 1);
 
-	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
-		if (errs[i].type == h->type)
-			return fail(h, errs[i].err, errs[i].why);
+	if (i < sizeof(errs))
+		return fail(h, -errs[i], whys[i]);
 	return fail(h, -EPROTO, "the server answered NBD_OPT_GO with an unknown error");
 }
 
@@ -267,11 +193,6 @@ static int got_reply_hdr(struct nbd_hs *h)
 		return fail(h, -EBADMSG, "an option reply for another option");
 	if (h->left > REPLY_MAX)
 		return fail(h, -EBADMSG, "an option reply longer than 4098 bytes");
-	if (h->type == REP_ERR_UNSUP && h->opt == OPT_GO) {
-		/* an old server: its message does not matter, NBD_OPT_EXPORT_NAME follows it */
-		h->state = NBD_HS_SKIP;
-		return 0;
-	}
 	if (h->type & REP_FLAG_ERROR) {
 		h->state = NBD_HS_ERR_MSG;
 		h->msg_len = 0;
@@ -307,20 +228,16 @@ static int check_export(struct nbd_hs *h, uint64_t size, uint16_t tflags)
 	return 0;
 }
 
+/* NBD_INFO_EXPORT is kept; name, description, block size, anything newer skipped. */
 static int got_info_type(struct nbd_hs *h)
 {
-	h->info = (uint16_t)be(h->buf, 2);
-	if (h->info == INFO_EXPORT) {
-		if (h->left != 10)
-			return fail(h, -EBADMSG, "NBD_INFO_EXPORT of the wrong length");
-		expect(h, NBD_HS_INFO_BODY, 10);
-	} else if (h->info == INFO_BLOCK_SIZE) {
-		if (h->left != 12)
-			return fail(h, -EBADMSG, "NBD_INFO_BLOCK_SIZE of the wrong length");
-		expect(h, NBD_HS_INFO_BODY, 12);
-	} else {
-		h->state = NBD_HS_SKIP;	/* name, description, anything newer */
+	if (be(h->buf, 2) != INFO_EXPORT) {
+		h->state = NBD_HS_SKIP;
+		return 0;
 	}
+	if (h->left != 10)
+		return fail(h, -EBADMSG, "NBD_INFO_EXPORT of the wrong length");
+	expect(h, NBD_HS_INFO_BODY, 10);
 	return 0;
 }
 
@@ -328,26 +245,7 @@ static int got_info_body(struct nbd_hs *h)
 {
 	h->left = 0;
 	expect(h, NBD_HS_REPLY_HDR, 20);
-	if (h->info == INFO_BLOCK_SIZE) {
-		h->min_block = (uint32_t)be(h->buf, 4);
-		return 0;
-	}
 	return check_export(h, be(h->buf, 8), (uint16_t)be(h->buf + 8, 2));
-}
-
-static int got_old_export(struct nbd_hs *h)
-{
-	int rc = check_export(h, be(h->buf, 8), (uint16_t)be(h->buf + 8, 2));
-
-	if (rc < 0)
-		return rc;
-	h->left = (h->hflags & FLAG_NO_ZEROES) ? 0 : OLD_ZEROES;
-	h->state = NBD_HS_OLD_ZEROES;
-	if (!h->left) {
-		h->state = NBD_HS_DONE;
-		h->done = 1;
-	}
-	return 0;
 }
 
 /* Consumes payload bytes of the current reply (skipped or kept as the message). */
@@ -372,15 +270,6 @@ static int payload_done(struct nbd_hs *h)
 		h->msg[h->msg_len] = '\0';
 		return rep_error(h);
 	}
-	if (h->state == NBD_HS_OLD_ZEROES) {
-		h->state = NBD_HS_DONE;
-		h->done = 1;
-		return 0;
-	}
-	if (h->type == REP_ERR_UNSUP && h->opt == OPT_GO) {
-		send_export_name(h);
-		return 0;
-	}
 	expect(h, NBD_HS_REPLY_HDR, 20);
 	return 0;
 }
@@ -396,8 +285,6 @@ static int step(struct nbd_hs *h)
 		return got_info_type(h);
 	case NBD_HS_INFO_BODY:
 		return got_info_body(h);
-	case NBD_HS_OLD_EXPORT:
-		return got_old_export(h);
 	default:
 		return fail(h, -EPROTO, "handshake state machine broken");
 	}
@@ -410,8 +297,7 @@ long nbd_hs_feed(struct nbd_hs *h, const uint8_t *in, size_t len)
 	while (h->state != NBD_HS_FAILED && !h->done && !h->out_len) {
 		int rc = 0;
 
-		if (h->state == NBD_HS_SKIP || h->state == NBD_HS_ERR_MSG ||
-		    h->state == NBD_HS_OLD_ZEROES) {
+		if (h->state == NBD_HS_SKIP || h->state == NBD_HS_ERR_MSG) {
 			used += take_payload(h, in + used, len - used);
 			if (h->left)
 				break;

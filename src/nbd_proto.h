@@ -28,26 +28,26 @@ struct nbd_url {
 };
 
 /*
- * Parses "nbd://HOST[:PORT]/EXPORT" (scheme case-insensitive; HOST a name
- * or an IPv4 literal; EXPORT percent-decoded) into @u. Returns 0;
+ * Parses "nbd://HOST[:PORT]/EXPORT" (scheme case-insensitive; HOST a name,
+ * an IPv4 literal or an IPv6 one in brackets, kept with them, as
+ * url_parse(); EXPORT percent-decoded) into @u. Returns 0;
  * -EPROTONOSUPPORT for another scheme (nbds://, nbd+unix:// included);
  * -EINVAL for malformed input (bad port, userinfo, a query or fragment,
- * control characters, a bad or NUL %-escape); -ENAMETOOLONG for a part
- * longer than its buffer.
+ * control characters, a bad or NUL %-escape); -EADDRNOTAVAIL for an IPv6
+ * zone id; -ENAMETOOLONG for a part longer than its buffer.
  */
 int nbd_url_parse(const char *s, struct nbd_url *u);
 
 /* The handshake's private states (nbd_proto.c). */
 enum nbd_hs_state {
 	NBD_HS_GREETING, NBD_HS_REPLY_HDR, NBD_HS_INFO_TYPE, NBD_HS_INFO_BODY, NBD_HS_SKIP,
-	NBD_HS_ERR_MSG, NBD_HS_OLD_EXPORT, NBD_HS_OLD_ZEROES, NBD_HS_DONE, NBD_HS_FAILED,
+	NBD_HS_ERR_MSG, NBD_HS_DONE, NBD_HS_FAILED,
 };
 
 struct nbd_hs {
 	/* results, valid once done */
 	uint64_t size;			/* export size in bytes */
 	uint16_t tflags;		/* transmission flags */
-	uint32_t min_block;		/* NBD_INFO_BLOCK_SIZE minimum, 0 if not sent */
 	int done;
 	/* on failure: what was wrong, and the server's message (printable ASCII) */
 	const char *why;
@@ -61,7 +61,7 @@ struct nbd_hs {
 	size_t have, need;
 	uint64_t left;			/* payload bytes of the current reply still to come */
 	uint32_t opt, type;
-	uint16_t hflags, info;
+	uint16_t hflags;
 	int have_export;
 	int err;			/* the error once failed */
 	size_t msg_len;

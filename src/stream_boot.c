@@ -24,6 +24,8 @@
 #include "log.h"
 #include "modules.h"
 #include "nbd.h"
+#include "nbd_client.h"
+#include "dns.h"
 #include "stream.h"
 #include "stream_boot.h"
 #include "verity.h"
@@ -39,30 +41,41 @@ static int auto_streams(uint64_t size)
 {
 	struct sysinfo si;
 	uint64_t free_ram, total, keep;
+	int stream;
 
 	if (sysinfo(&si) < 0)
 		return 1;
 	free_ram = (uint64_t)si.freeram * si.mem_unit;
 	total = (uint64_t)si.totalram * si.mem_unit;
 	keep = total / 4 > AUTO_FLOOR ? total / 4 : AUTO_FLOOR;
-	if (size + keep <= free_ram) {
-		log_notice("netinit.stream=auto: fetching the %llu MiB image into RAM: %llu MiB "
-			   "free leaves %llu MiB, at least max(256 MiB, a quarter of RAM) = "
-			   "%llu MiB", MiB(size), MiB(free_ram), MiB(free_ram - size), MiB(keep));
-		return 0;
-	}
-	log_notice("netinit.stream=auto: streaming the %llu MiB image: fetching it would "
-		   "leave %llu of %llu MiB free RAM, less than max(256 MiB, a quarter of RAM) "
-		   "= %llu MiB", MiB(size), free_ram > size ? MiB(free_ram - size) : 0ULL,
-		   MiB(free_ram), MiB(keep));
-	return 1;
+	stream = size + keep > free_ram;
+	log_notice("netinit.stream=auto: %s the %llu MiB image: fetching it would leave %llu of "
+		   "%llu MiB free RAM, %s than max(256 MiB, a quarter of RAM) = %llu MiB",
+		   stream ? "streaming" : "fetching", MiB(size),
+		   free_ram > size ? MiB(free_ram - size) : 0ULL, MiB(free_ram),
+		   stream ? "less" : "no less", MiB(keep));
+	return stream;
+}
+
+/*
+ * /dev/nbdN reads through @fd (closed here), @size bytes read-only; its
+ * path into @dev. @io_s: the kernel's dead-connection timeout (0: none).
+ */
+static int kernel_attach(int fd, uint64_t size, unsigned io_s, char *dev)
+{
+	int idx;
+
+	/* 512-byte blocks: the image's size need not be a multiple of 4 KiB */
+	idx = nbd_connect(&fd, 1, size & ~511ULL, size % 4096 ? 512 : 4096, io_s, 0, NBD_CONNECT_RO);
+	close(fd);
+	/* both log their failures */
+	return idx < 0 ? idx : nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, 32);
 }
 
 /* Forks the backend and connects /dev/nbdN to it. 0, or -errno logged. */
 static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 {
-	char dev[32];
-	int sv[2], idx, rc, status;
+	int sv[2], rc, status;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -85,69 +98,115 @@ static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 	}
 	close(sv[1]);
 	stream_close();		/* the child holds the HTTP connection now */
-	/* 512-byte blocks: the image's size need not be a multiple of 4 KiB */
-	idx = nbd_connect(&sv[0], 1, size & ~511ULL, size % 4096 ? 512 : 4096, 0, 0, NBD_CONNECT_RO);
-	close(sv[0]);
-	rc = idx < 0 ? idx : nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, sizeof(dev));
+	rc = kernel_attach(sv[0], size, 0, cfg->dest);
 	if (rc < 0) {
-		log_err("stream: /dev/nbd not set up (%s): see the line above", strerror(-rc));
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		return rc;
 	}
-	snprintf(cfg->dest, sizeof(cfg->dest), "%s", dev);
-	cfg->keepnet = 1;
 	log_notice("stream: %s is the image (%llu MiB, read-only), served by pid %d over "
-		   "HTTP; the NIC keeps its address (the root is on the network)", dev,
-		   MiB(size), (int)pid);
+		   "HTTP", cfg->dest, MiB(size), (int)pid);
 	return 0;
 }
 
 /*
+ * nbd://: the first server (in list order) whose handshake for the export
+ * (+ @suffix) succeeds; its socket goes to the kernel, which alone holds
+ * the connection from then on: nothing stays resident, and a dead
+ * connection is final (no reconnect without a userspace helper). Reads
+ * unanswered for netinit.stream.timeout fail the connection.
+ */
+static int nbd_attach(struct netinit_config *cfg, uint32_t next_server, const char *suffix,
+		      char *dev)
+{
+	static char url[CMDLINE_URL_MAX + 8];
+	struct net_addr a[8];
+	struct nbd_export ex;
+	struct nbd_url u;
+	unsigned i;
+	int fd = -ENOENT, n;
+
+	for (i = 0; i < cfg->n_urls && fd < 0; i++) {
+		snprintf(url, sizeof(url), "%s%s", cfg->urls[i], suffix);
+		if ((fd = nbd_url_parse(url, &u)) < 0)
+			continue;	/* cannot fail: checked by cmdline.c (but for the suffix) */
+		memset(a, 0, sizeof(a));
+		a[0].family = NET_AF4;
+		memcpy(a[0].a, &next_server, 4);
+		n = u.host[0] ? dns_resolve_all(u.host, a, 8, DNS_TIMEOUT_MS) : 1;
+		if (n < 0) {
+			char why[200];
+
+			dns_explain(n, why, sizeof(why));
+			log_err("%s: cannot resolve: %s", u.host, why);
+			fd = n;
+			continue;
+		}
+		fd = nbd_client_open(&u, a, (unsigned)n, cfg->connect_timeout * 1000, &ex);
+	}
+	if (fd < 0)
+		return fd;
+	fd = kernel_attach(fd, ex.size, cfg->stream_timeout, dev);
+	if (fd >= 0)
+		log_notice("stream: %s is nbd://%s:%u/%s (%llu MiB, read-only): the kernel "
+			   "holds the connection", dev, u.host, u.port, u.export_name, MiB(ex.size));
+	return fd;
+}
+
+/*
  * netinit.verity=ROOTHASH: the hash tree ("veritysetup format IMAGE
- * IMAGE.verity", about 1% of the image) is fetched from <image URL>.verity
- * into RAM, loop-attached, and dm-verity checks every block of /dev/nbdN
- * against it: cfg->dest becomes /dev/mapper/netinit-root.
+ * IMAGE.verity", about 1% of the image) is <image URL>.verity: over HTTP
+ * it is fetched into RAM and loop-attached, over NBD it is that export on
+ * the same server (a second /dev/nbdN); dm-verity checks every block of
+ * the image against it: cfg->dest becomes /dev/mapper/netinit-root.
  */
 static int verity_stack(struct netinit_config *cfg, uint32_t next_server)
 {
 	static struct netinit_config vc;
-	char loop[32], path[CMDLINE_PATH_MAX];
+	char tree[32], path[CMDLINE_PATH_MAX];
 	unsigned i;
-	int rc, lfd;
+	int rc, lfd = -1;
 
-	vc = *cfg;
-	vc.sha256[0] = '\0';
-	vc.size = 0;
-	vc.quiet = 1;
-	snprintf(vc.dest, sizeof(vc.dest), "%s", VERITY_TREE);
-	for (i = 0; i < cfg->n_urls; i++)
-		if (snprintf(vc.urls[i], sizeof(vc.urls[i]), "%s.verity", cfg->urls[i]) >=
-		    (int)sizeof(vc.urls[i]))
-			return -ENAMETOOLONG;
-	rc = fetch_run(&vc, next_server, 0);
-	if (rc < 0) {
-		log_err("verity: no hash tree at %s.verity: make it with 'veritysetup format "
-			"IMAGE IMAGE.verity' next to the image", cfg->urls[0]);
-		return rc;
-	}
-	modules_load("loop");
 	if ((rc = modules_load("dm-mod")) < 0 || (rc = modules_load("dm-verity")) < 0)
 		return rc;
-	lfd = handoff_loop_attach(VERITY_TREE, loop, sizeof(loop));
-	if (lfd < 0) {
-		log_err("verity: cannot attach %s to a loop device: %s", VERITY_TREE,
-			strerror(-lfd));
-		return lfd;
+	if (cfg->nbd) {
+		rc = nbd_attach(cfg, next_server, ".verity", tree);
+		if (rc < 0)
+			goto err_tree;
+	} else {
+		vc = *cfg;
+		vc.sha256[0] = '\0';
+		vc.size = 0;
+		vc.quiet = 1;
+		snprintf(vc.dest, sizeof(vc.dest), "%s", VERITY_TREE);
+		for (i = 0; i < cfg->n_urls; i++)
+			if (snprintf(vc.urls[i], sizeof(vc.urls[i]), "%s.verity", cfg->urls[i]) >=
+			    (int)sizeof(vc.urls[i]))
+				return -ENAMETOOLONG;
+		rc = fetch_run(&vc, next_server, 0);
+		if (rc < 0)
+			goto err_tree;
+		modules_load("loop");
+		lfd = rc = handoff_loop_attach(VERITY_TREE, tree, sizeof(tree));
+		if (rc < 0) {
+			log_err("verity: cannot attach %s to a loop device: %s", VERITY_TREE,
+				strerror(-rc));
+			return rc;
+		}
 	}
-	rc = verity_open(VERITY_NAME, cfg->dest, loop, 0, cfg->verity, path, sizeof(path));
-	close(lfd);
+	rc = verity_open(VERITY_NAME, cfg->dest, tree, 0, cfg->verity, path, sizeof(path));
+	if (lfd >= 0)
+		close(lfd);
 	if (rc < 0)
 		return rc;
 	log_notice("verity: %s checks every block of %s against root hash %.16s...", path,
 		   cfg->dest, cfg->verity);
 	snprintf(cfg->dest, sizeof(cfg->dest), "%s", path);
 	return 0;
+err_tree:
+	log_err("verity: no hash tree at %s.verity: make it with 'veritysetup format "
+		"IMAGE IMAGE.verity' next to the image", cfg->urls[0]);
+	return rc;
 }
 
 int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
@@ -163,23 +222,25 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 		}
 		log_err("netinit.sha256 pins the whole image, which stream mode never holds: "
 			"pin its blocks with dm-verity instead (veritysetup format, "
-			"netinit.verity=ROOTHASH) or use netinit.stream=off");
+			"netinit.verity=ROOTHASH) or fetch it (netinit.stream=off, http://)");
 		return -EINVAL;
 	}
-	rc = stream_open(cfg, next_server, &size);
-	if (rc < 0 && cfg->stream == STREAM_AUTO) {
-		log_notice("netinit.stream=auto: fetching: no mirror can stream (%s)",
-			   strerror(-rc));
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	if (cfg->stream == STREAM_AUTO && cfg->verity[0])
-		log_notice("netinit.stream=auto: streaming: netinit.verity pins the blocks, "
-			   "which only stream mode checks");
-	else if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
-		stream_close();
-		return 0;
+	if (!cfg->nbd) {
+		rc = stream_open(cfg, next_server, &size);
+		if (rc < 0 && cfg->stream == STREAM_AUTO) {
+			log_notice("netinit.stream=auto: fetching: no mirror can stream (%s)",
+				   strerror(-rc));
+			return 0;
+		}
+		if (rc < 0)
+			return rc;
+		if (cfg->stream == STREAM_AUTO && cfg->verity[0])
+			log_notice("netinit.stream=auto: streaming: netinit.verity pins the "
+				   "blocks, which only stream mode checks");
+		else if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
+			stream_close();
+			return 0;
+		}
 	}
 	if (!cfg->verity[0])
 		log_info("stream: blocks are not verified (no netinit.verity pin): the image is "
@@ -191,8 +252,12 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 			"netinit.stream=off");
 		return rc;
 	}
-	rc = attach(cfg, size, argv0);
-	if (rc == 0 && cfg->verity[0])
+	rc = cfg->nbd ? nbd_attach(cfg, next_server, "", cfg->dest) : attach(cfg, size, argv0);
+	if (rc < 0)
+		return rc;
+	cfg->keepnet = 1;
+	log_info("stream: the NIC keeps its address (the root is on the network)");
+	if (cfg->verity[0])
 		rc = verity_stack(cfg, next_server);
 	return rc < 0 ? rc : 1;
 }

@@ -56,15 +56,13 @@ static size_t scheme_len(const char *s)
 	return s[n] == ':' ? n : 0;
 }
 
-/* Port digits in [s, e): 1..65535; an empty port means the default. */
+/* Port digits in [s, e): 1..65535; an empty port leaves the default in *@port. */
 static int parse_port(const char *s, const char *e, uint16_t *port)
 {
 	unsigned long v = 0;
 
-	if (s == e) {
-		*port = 80;
+	if (s == e)
 		return 0;
-	}
 	for (; s < e; s++) {
 		if (!is_digit(*s))
 			return -EINVAL;
@@ -161,16 +159,24 @@ static int parse_net_path(const char *s, struct url *u)
 	return copy_path(u->path, e);
 }
 
-int url_parse(const char *s, struct url *u)
+int url_parse_as(const char *s, const char *scheme, uint16_t port, struct url *u)
 {
-	size_t n = scheme_len(s);
+	size_t n = scheme_len(s), i;
 
 	if (n == 0)
 		return -EINVAL;
-	if (n != 4 || lower(s[0]) != 'h' || lower(s[1]) != 't' ||
-	    lower(s[2]) != 't' || lower(s[3]) != 'p')
+	for (i = 0; i < n; i++)
+		if (lower(s[i]) != scheme[i])
+			return -EPROTONOSUPPORT;
+	if (scheme[n])
 		return -EPROTONOSUPPORT;
-	return parse_net_path(s + 5, u);
+	u->port = port;
+	return parse_net_path(s + n + 1, u);
+}
+
+int url_parse(const char *s, struct url *u)
+{
+	return url_parse_as(s, "http", 80, u);
 }
 
 int url_ipv4_literal(const char *s, uint32_t *addr)
@@ -195,7 +201,7 @@ int url_ipv4_literal(const char *s, uint32_t *addr)
 	return 0;
 }
 
-static int hex_digit(char c)
+int url_hex_digit(char c)
 {
 	return is_digit(c) ? c - '0' : (lower(c) >= 'a' && lower(c) <= 'f') ? lower(c) - 'a' + 10 : -1;
 }
@@ -226,7 +232,7 @@ int url_ipv6_literal(const char *s, uint8_t addr[16])
 			s += strlen(s);
 			break;
 		}
-		for (i = 0, v = 0; i < 4 && (d = hex_digit(s[i])) >= 0; i++)
+		for (i = 0, v = 0; i < 4 && (d = url_hex_digit(s[i])) >= 0; i++)
 			v = v << 4 | d;
 		if (i == 0)
 			return -EINVAL;
@@ -308,8 +314,10 @@ int url_resolve(const struct url *base, const char *ref, struct url *out)
 
 	if (scheme_len(ref))
 		rc = url_parse(ref, &tmp);
-	else if (ref[0] == '/' && ref[1] == '/')
+	else if (ref[0] == '/' && ref[1] == '/') {
+		tmp.port = 80;
 		rc = parse_net_path(ref, &tmp);
+	}
 	else {
 		memcpy(tmp.host, base->host, sizeof(tmp.host));
 		tmp.port = base->port;

@@ -32,10 +32,19 @@ struct url {
 int url_parse(const char *s, struct url *u);
 
 /*
+ * The same for another "SCHEME://HOST[:PORT][/PATH]" URL: @scheme in lower
+ * case ("nbd"), @port its default. Errors as url_parse().
+ */
+int url_parse_as(const char *s, const char *scheme, uint16_t port, struct url *u);
+
+/*
  * If @s is an IPv6 address in RFC 4291 2.2 text (no brackets, no zone),
  * stores its 16 bytes in @addr and returns 0; else -EINVAL.
  */
 int url_ipv6_literal(const char *s, uint8_t addr[16]);
+
+/* The value of hex digit @c (either case), or -1. */
+int url_hex_digit(char c);
 
 /*
  * If @s is a dotted-quad IPv4 literal, stores it in @addr (network byte

@@ -157,22 +157,15 @@ int verity_sb_table(const struct verity_sb *sb, const char *data_dev, const char
 	if (size == 0)
 		return -ENAMETOOLONG;
 	out[0] = '\0';
-	rc |= put_u64(out, size, &at, sb->hash_type);
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put(out, size, &at, data_dev, strlen(data_dev));
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put(out, size, &at, hash_dev, strlen(hash_dev));
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put_u64(out, size, &at, sb->data_block_size);
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put_u64(out, size, &at, sb->hash_block_size);
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put_u64(out, size, &at, sb->data_blocks);
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put_u64(out, size, &at, start);
-	rc |= put(out, size, &at, " ", 1);
-	rc |= put(out, size, &at, sb->algorithm, strlen(sb->algorithm));
-	rc |= put(out, size, &at, " ", 1);
+	/* "<version> <data> <hash> <data bs> <hash bs> <data blocks> <hash start> <alg> " */
+	for (i = 0; i < 8; i++) {
+		const char *str[8] = { NULL, data_dev, hash_dev, NULL, NULL, NULL, NULL, sb->algorithm };
+		uint64_t num[8] = { sb->hash_type, 0, 0, sb->data_block_size, sb->hash_block_size,
+				    sb->data_blocks, start };
+
+		rc |= str[i] ? put(out, size, &at, str[i], strlen(str[i])) : put_u64(out, size, &at, num[i]);
+		rc |= put(out, size, &at, " ", 1);
+	}
 	for (i = 0; root_hex[i] && rc == 0; i++) {
 		char c = (char)(root_hex[i] >= 'A' && root_hex[i] <= 'F' ? root_hex[i] | 0x20 : root_hex[i]);
 

@@ -6,7 +6,8 @@
  * the first part of the input as the file and the rest as the command line
  * into one config. The text is not NUL-terminated. The error buffer's size
  * is derived from the data, so short buffers are tried too. Invariants:
- * n_urls <= CMDLINE_MAX_URLS, every URL kept parses, every string
+ * n_urls <= CMDLINE_MAX_URLS, every URL kept parses (all http://, or all
+ * nbd:// with cfg->nbd set), every string
  * terminated within its array, sha256 empty or 64 lower-case hex digits,
  * enums in range, a finished dest a plain absolute path, and err always a
  * terminated string that never runs past its size.
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "nbd_proto.h"
 #include "url.h"
 
 #define ERR_MAX 512
@@ -31,6 +33,7 @@ static void check_term(const char *s, size_t size)
 
 static void check_cfg(const struct netinit_config *c)
 {
+	struct nbd_url n;
 	struct url u;
 	unsigned i;
 
@@ -38,7 +41,7 @@ static void check_cfg(const struct netinit_config *c)
 		abort();
 	for (i = 0; i < c->n_urls; i++) {
 		check_term(c->urls[i], sizeof(c->urls[i]));
-		if (url_parse(c->urls[i], &u) != 0)
+		if ((c->nbd ? nbd_url_parse(c->urls[i], &n) : url_parse(c->urls[i], &u)) != 0)
 			abort();
 	}
 	check_term(c->loop, sizeof(c->loop));

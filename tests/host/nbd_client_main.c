@@ -6,7 +6,7 @@
  *   netinit-nbd nbd://HOST[:PORT]/EXPORT [TIMEOUT_MS]
  *
  * Connects and negotiates as netinit does, prints
- * "size=N flags=0xF min_block=N", then reads the export's first 4 KiB (or
+ * "size=N flags=0xF", then reads the export's first 4 KiB (or
  * less) over the returned socket with one NBD_CMD_READ, as the kernel
  * would, and prints "first=SHA256": proof that the socket was left exactly
  * at the transmission phase. Exit status: 0 done, 1 failed (the reason on
@@ -72,12 +72,14 @@ static int read_first(int fd, unsigned len, char hex[SHA256_HEX])
 
 int main(int argc, char **argv)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *ai;
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai, *p;
 	unsigned timeout = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 5000;
 	char hex[SHA256_HEX];
 	struct nbd_export ex;
 	struct nbd_url u;
-	uint32_t addr;
+	struct net_addr addrs[8];
+	char host[NBD_HOST_MAX];
+	unsigned n = 0;
 	int fd, rc;
 
 	if (argc < 2 || argc > 3) {
@@ -89,19 +91,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netinit-nbd: %s: bad nbd:// URL (%s)\n", argv[1], strerror(-rc));
 		return 2;
 	}
-	if (url_ipv4_literal(u.host, &addr) < 0) {
-		if (getaddrinfo(u.host, NULL, &hints, &ai) != 0) {
-			fprintf(stderr, "netinit-nbd: cannot resolve %s\n", u.host);
-			return 1;
-		}
-		addr = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
-		freeaddrinfo(ai);
+	/* getaddrinfo() in place of dns_resolve_all(): a [v6] literal without its brackets */
+	snprintf(host, sizeof(host), "%s", u.host + (u.host[0] == '['));
+	host[strcspn(host, "]")] = '\0';
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0) {
+		fprintf(stderr, "netinit-nbd: cannot resolve %s\n", u.host);
+		return 1;
 	}
-	fd = nbd_client_open(&u, addr, timeout, &ex);
+	for (p = ai; p && n < 8; p = p->ai_next, n++) {
+		addrs[n].family = p->ai_family == AF_INET6 ? NET_AF6 : NET_AF4;
+		if (p->ai_family == AF_INET6)
+			memcpy(addrs[n].a, &((struct sockaddr_in6 *)p->ai_addr)->sin6_addr, 16);
+		else
+			memcpy(addrs[n].a, &((struct sockaddr_in *)p->ai_addr)->sin_addr, 4);
+	}
+	freeaddrinfo(ai);
+	fd = nbd_client_open(&u, addrs, n, timeout, &ex);
 	if (fd < 0)
 		return 1;
-	printf("size=%llu flags=0x%x min_block=%u\n", (unsigned long long)ex.size, ex.flags,
-	       ex.min_block);
+	printf("size=%llu flags=0x%x\n", (unsigned long long)ex.size, ex.flags);
 	if (read_first(fd, ex.size < 4096 ? (unsigned)ex.size : 4096, hex) < 0) {
 		fprintf(stderr, "netinit-nbd: NBD_CMD_READ after the handshake failed\n");
 		close(fd);

@@ -80,7 +80,7 @@ nbd-server -C "$tmp/nbd-server.conf" -p "$tmp/nbd-server.pid" >"$tmp/nbd-server.
 wait_port "$np" || { echo "$0: nbd-server did not start" >&2; cat "$tmp/nbd-server.log" >&2; exit 1; }
 echo "nbd-server $(dpkg-query -W -f '${Version}' nbd-server 2>/dev/null) on port $np"
 # flags 0x143: HAS_FLAGS, READ_ONLY, SEND_WRITE_ZEROES, CAN_MULTI_CONN
-run "nbd-server: size and flags" 0 "size=$size flags=0x143 " "nbd://127.0.0.1:$np/img"
+run "nbd-server: size and flags" 0 "size=$size flags=0x143" "nbd://127.0.0.1:$np/img"
 run "nbd-server: first 4 KiB over the socket" 0 "first=$first" "nbd://127.0.0.1:$np/img"
 run "nbd-server: host name" 0 "first=$first" "nbd://localhost:$np/img"
 run "nbd-server: unknown export" 1 \
@@ -97,10 +97,24 @@ pids="$pids $!"
 wait_port "$kp" || { echo "$0: nbdkit did not start" >&2; cat "$tmp/nbdkit.log" >&2; exit 1; }
 echo "$(nbdkit --version) on port $kp"
 # flags 0x507: HAS_FLAGS, READ_ONLY, SEND_FLUSH, SEND_CACHE, CAN_MULTI_CONN
-run "nbdkit: size and flags" 0 "size=$size flags=0x507 " "nbd://127.0.0.1:$kp/img"
+run "nbdkit: size and flags" 0 "size=$size flags=0x507" "nbd://127.0.0.1:$kp/img"
 run "nbdkit: first 4 KiB over the socket" 0 "first=$first" "nbd://127.0.0.1:$kp/img"
 run "nbdkit: unknown export" 1 "nbd://127.0.0.1:$kp/nope: the server has no export of that name" \
 	"nbd://127.0.0.1:$kp/nope"
+
+# an IPv6 literal host ([::1]), through url.c's parser and Happy Eyeballs
+sixp=$(free_port)
+nbdkit -f -r -i ::1 -p "$sixp" file "$tmp/img" >"$tmp/nbdkit6.log" 2>&1 &
+pids="$pids $!"
+python3 -c 'import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("::1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)' "$sixp" || { echo "$0: nbdkit on ::1 did not start" >&2; cat "$tmp/nbdkit6.log" >&2; exit 1; }
+run "nbdkit on [::1]: IPv6 literal" 0 "first=$first" "nbd://[::1]:$sixp/"
 
 # nbdkit without NO_ZEROES, and without fixed newstyle at all
 zp=$(free_port)

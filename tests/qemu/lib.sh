@@ -136,6 +136,7 @@ http_stop() {
 
 # ipxe_boot NAME MEM_MB IPXE_SCRIPT: boots QEMU through the iPXE ROM with
 # IPXE_SCRIPT as boot.ipxe; the serial console goes to $logs/NAME.log.
+# QEMU_NIC_EXTRA is appended to the -nic option (more guestfwd= rules).
 # Times out after QEMU_TIMEOUT (default 180) seconds. Prints the seconds taken.
 ipxe_boot() {
 	name=$1
@@ -149,7 +150,7 @@ ipxe_boot() {
 	rc=0
 	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m "$mem" \
 		-nographic -no-reboot -boot n \
-		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT" \
+		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT${QEMU_NIC_EXTRA:-}" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	boot_ended "$name" "$rc"
 	echo $(($(date +%s) - start))

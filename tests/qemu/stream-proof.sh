@@ -129,7 +129,7 @@ need() {
 	fi
 }
 need "PROOF before load nbd_connect rc=-2\b" "nbd_connect without the driver = -ENOENT"
-need "nbd: the kernel has no nbd driver; load the nbd module first" "its message"
+need "nbd: no generic netlink family 'nbd' (No such file or directory): is the nbd module loaded?" "its message"
 need "PROOF load nbd rc=0\b" "modules_load(nbd)"
 need "PROOF nbd_connect rc=[0-9]" "nbd_connect over generic netlink"
 need "PROOF nbd_wait /dev/nbd[0-9]* rc=0 " "nbd_wait: /dev/nbdN with its size"

@@ -44,6 +44,19 @@
 #                  by tests/lab/dracut106-initrd.sh on first use, then kept),
 #                  no root= on the command line: netinit's /etc/cmdline.d
 #                  names the device
+#   nbd-server     netinit.url=nbd://10.0.2.101/live: Debian's nbd-server
+#                  (guestfwd to 127.0.0.1) exports the image; netinit does
+#                  the handshake and the kernel holds the connection: the
+#                  root on /dev/nbd0, no resident process, pad md5 right
+#   nbdkit         the same from nbdkit (file plugin, dir=: every file an
+#                  export), nbd://10.0.2.102/stream-64.squashfs
+#   nbd-verity     nbdkit, netinit.verity=ROOTHASH: the hash tree is the
+#                  export <EXPORT>.verity (/dev/nbd1), the root on
+#                  /dev/mapper/netinit-root
+#   nbd-dracut     dracut 059 on root=live:/dev/nbd0 from nbd-server: the
+#                  live root is reached, no resident process
+#   nbd-noexport   nbd://10.0.2.101/nope (nbd-server has no such export):
+#                  one line with the server's words, then the error path
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
 # the live root (kernel clock at "switched root"), MemAvailable in the live
 # root and the HTTP requests for the image.
@@ -58,7 +71,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut dracut-verity dracut106"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -66,7 +79,7 @@ esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
 case " $cases " in
-*" dracut "* | *" dracut-verity "*)
+*"dracut "* | *" dracut-verity "*)
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
@@ -110,7 +123,13 @@ for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
 HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 "$top/tests/host/streamd.py" "$sw" "$HTTP_PORT" >"$work/port" 2>"$logs/stream-http.log" &
 HTTP_PID=$!
-trap 'http_stop' EXIT INT TERM
+NBDKIT_PID=
+nbd_stop() {
+	[ ! -s "$work/nbd-server.pid" ] || kill "$(cat "$work/nbd-server.pid")" 2>/dev/null || true
+	rm -f "$work/nbd-server.pid"
+	[ -z "$NBDKIT_PID" ] || kill "$NBDKIT_PID" 2>/dev/null || true
+}
+trap 'http_stop; nbd_stop' EXIT INT TERM
 i=0
 until grep -q port "$work/port" 2>/dev/null; do
 	i=$((i + 1))
@@ -118,13 +137,55 @@ until grep -q port "$work/port" 2>/dev/null; do
 	sleep 0.1
 done
 
-# boot NAME MEM IMAGE ARGS [INITRD]: one boot; sets secs, live (s to the
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s)
+wait_port() {
+	python3 -c 'import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)' "$1"
+}
+
+# The nbd:// cases' servers on free ports, reached by the guest through
+# guestfwd: nbd-server at 10.0.2.101:10809 (exports "live" and
+# "live.verity"), nbdkit at 10.0.2.102:10809 (every file of its dir=)
+case " $cases " in
+*" nbd"*)
+	free_port() {
+		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	}
+	np=$(free_port)
+	kp=$(free_port)
+	printf '[generic]\n\tlistenaddr = 127.0.0.1\n\tport = %s\n[live]\n\texportname = %s\n\treadonly = true\n[live.verity]\n\texportname = %s\n\treadonly = true\n' \
+		"$np" "$work/stream-64.squashfs" "$work/stream-64.squashfs.verity" >"$work/nbd-server.conf"
+	nbd-server -C "$work/nbd-server.conf" -p "$work/nbd-server.pid" >"$logs/nbd-server-daemon.log" 2>&1
+	rm -rf "$work/nbdkit"
+	mkdir -p "$work/nbdkit"
+	ln "$work/stream-64.squashfs" "$work/stream-64.squashfs.verity" "$work/nbdkit/"
+	nbdkit -f -r -i 127.0.0.1 -p "$kp" file dir="$work/nbdkit" >"$logs/nbdkit-daemon.log" 2>&1 &
+	NBDKIT_PID=$!
+	wait_port "$np" || die "nbd-server did not start: $(cat "$logs/nbd-server-daemon.log")"
+	wait_port "$kp" || die "nbdkit did not start: $(cat "$logs/nbdkit-daemon.log")"
+	QEMU_NIC_EXTRA=",guestfwd=tcp:10.0.2.101:10809-cmd:socat - TCP:127.0.0.1:$np,guestfwd=tcp:10.0.2.102:10809-cmd:socat - TCP:127.0.0.1:$kp"
+	;;
+esac
+
+
+# boot NAME MEM IMAGE ARGS [INITRD]: one boot (IMAGE a path on the HTTP
+# server, or a whole nbd:// URL); sets secs, live (s to the
 # live root: netinit's switch, or the next stage's first live line), avail
 # (MemAvailable kB), shmem (kB), reqs (GETs of the image)
 boot() {
 	: >"$logs/stream-http.log"
+	case $3 in
+	*://*) url=$3 ;;
+	*) url=http://10.0.2.100/$3 ;;
+	esac
 	secs=$(ipxe_boot "$1" "$2" "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-%s.igz\nboot\n' \
-		"$base netinit.url=http://10.0.2.100/$3 $4" "${5:-standalone}")")
+		"$base netinit.url=$url $4" "${5:-standalone}")")
 	measure "$1" "$3"
 }
 
@@ -143,16 +204,24 @@ measure() {
 		head -n 1 | sed 's/NETINIT-STREAM-STATS //; s/ HTTP requests,/ GETs,/')
 }
 
-# live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]
+# live_checks NAME IMAGE STREAMED [dracut | ROOT DEVICE]; STREAMED: 1 over
+# HTTP (the resident process), nbd (the kernel alone), 0 fetched
 live_checks() {
 	check_live "$1"
 	check "$1" "NETINIT-STREAM-PAD $(cat "$work/$2.padmd5")"
 	check_not "$1" "Kernel panic"
 	check_not "$1" "Out of memory"
 	img_kb=$(($(wc -c <"$work/$2") / 1024))
+	if [ "$3" = nbd ]; then
+		check_not "$1" "NETINIT-STREAM-PROC"
+		check_not "$1" "NETINIT-STREAM-PS"
+		check "$1" "the kernel holds the connection"
+	fi
 	if [ "$3" = 1 ]; then
 		check "$1" "NETINIT-STREAM-PROC pid="
 		check "$1" "cmdline=@netinit-stream"
+	fi
+	if [ "$3" != 0 ]; then
 		case ${4:-/dev/nbd0} in
 		dracut) ;;
 		*) check "$1" "NETINIT-STREAM-ROOT ${4:-/dev/nbd0} /run/netinit/ro squashfs" ;;
@@ -270,6 +339,40 @@ rd.live.overlay.overlayfs=1" dracut
 		check "$c" "dracut: root was live:/dev/nbd0, is now live:/dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 dracut
 		record "$c" "dracut ${dv:-059}: /dev/nbd0 via $via" "$ok"
+		;;
+	nbd-server)
+		boot "$c" 512 nbd://10.0.2.101/live ""
+		check "$c" "stream: /dev/nbd0 is nbd://10.0.2.101:10809/live ("
+		live_checks "$c" stream-64.squashfs nbd
+		record "$c" "nbd:// from nbd-server, kernel-held" "$ok"
+		;;
+	nbdkit)
+		boot "$c" 512 nbd://10.0.2.102/stream-64.squashfs ""
+		check "$c" "stream: /dev/nbd0 is nbd://10.0.2.102:10809/stream-64.squashfs ("
+		live_checks "$c" stream-64.squashfs nbd
+		record "$c" "nbd:// from nbdkit, kernel-held" "$ok"
+		;;
+	nbd-verity)
+		boot "$c" 512 nbd://10.0.2.102/stream-64.squashfs "netinit.verity=$roothash"
+		check "$c" "stream: /dev/nbd1 is nbd://10.0.2.102:10809/stream-64.squashfs.verity ("
+		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
+		live_checks "$c" stream-64.squashfs nbd /dev/mapper/netinit-root
+		record "$c" "nbd:// + verity: tree from EXPORT.verity" "$ok"
+		;;
+	nbd-dracut)
+		boot "$c" 512 nbd://10.0.2.101/live \
+			"root=live:/dev/nbd0 rd.live.overlay.overlayfs=1" dracut
+		check "$c" "netinit: handing off: mode dracut"
+		check "$c" "dracut: root=live:/dev/nbd0"
+		live_checks "$c" stream-64.squashfs nbd dracut
+		record "$c" "nbd://, dracut 059: root=live:/dev/nbd0" "$ok"
+		;;
+	nbd-noexport)
+		boot "$c" 512 nbd://10.0.2.101/nope ""
+		check "$c" "nbd://10.0.2.101:10809/nope: the server has no export of that name"
+		check_not "$c" "/dev/nbd0 is"
+		check_refused "$c"
+		record "$c" "nbd:// export unknown: one line" "$ok"
 		;;
 	*) die "unknown case $c ($all)" ;;
 	esac

@@ -378,7 +378,7 @@ static void proof_nbd_url(void)
 	char dev[32], path[64];
 	struct nbd_export ex;
 	struct nbd_url u;
-	uint32_t addr;
+	struct net_addr addr = { .family = NET_AF4 };
 	size_t ok, eio;
 	long first;
 	int fd, idx, rc;
@@ -387,15 +387,14 @@ static void proof_nbd_url(void)
 	if (net_setup() < 0)
 		return;
 	nbd_url_parse("nbd://10.0.2.100/nope", &u);
-	url_ipv4_literal(u.host, &addr);
-	fd = nbd_client_open(&u, addr, 10000, &ex);
+	url_ipv4_literal(u.host, (uint32_t *)addr.a);
+	fd = nbd_client_open(&u, &addr, 1, 10000, &ex);
 	say("PROOF nbd:// unknown export rc=%d", fd);
 	if (fd >= 0)
 		close(fd);
 	rc = nbd_url_parse("nbd://10.0.2.100/img", &u);
-	url_ipv4_literal(u.host, &addr);
 	t = clock_ms();
-	fd = nbd_client_open(&u, addr, 10000, &ex);
+	fd = nbd_client_open(&u, &addr, 1, 10000, &ex);
 	say("PROOF nbd:// open rc=%d size=%llu flags=0x%x ms=%llu", fd < 0 ? fd : 0,
 	    (unsigned long long)ex.size, ex.flags, (unsigned long long)(clock_ms() - t));
 	if (fd < 0)

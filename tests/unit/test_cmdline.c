@@ -68,6 +68,8 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "stream_cache", c->stream_cache_mib, c->stream_cache_mib != 4);
 	add_num(out, size, "stream_timeout", c->stream_timeout, c->stream_timeout != 300);
 	add_str(out, size, "verity", c->verity);
+	if (c->nbd)
+		add(out, size, "nbd", NULL);
 	if (c->keepnet)
 		add(out, size, "keepnet", NULL);
 	if (c->docache)
@@ -148,6 +150,12 @@ static const struct {
 	{ NULL, "netinit.stream=on netinit.stream.cache=16 netinit.stream.timeout=600",
 	  "stream=1 stream_cache=16 stream_timeout=600" },
 	{ NULL, "netinit.stream=on netinit.stream=auto", "stream=2" },
+	/* keys are matched whole: ".url" is not netinit.url */
+	{ NULL, ".url=http://a/x .stream.cache=8 netinit.stream.cache=16", "stream_cache=16" },
+	/* nbd:// servers: a list of one kind; http:// again resets the kind */
+	{ NULL, "netinit.url=nbd://10.0.2.100/live,NBD://[2001:db8::1]:10810/a%20b",
+	  "url=nbd://10.0.2.100/live url=NBD://[2001:db8::1]:10810/a%20b nbd" },
+	{ NULL, "netinit.url=nbd:///live fetch=http://a/x", "url=http://a/x" },
 	{ NULL, "netinit.verity=" SHA_UP, "verity=" SHA_LO },
 	{ NULL, "netinit.stream=auto netinit.stream=off netinit.stream.cache=4", "" },
 	{ NULL, "cdroot docache loop=/image.squashfs", "loop=/image.squashfs docache cdroot" },
@@ -282,7 +290,7 @@ static const struct {
 	{ 0, "netinit.mode=systemd", -EINVAL, "netinit.mode: \"systemd\" is not auto, genkernel, "
 	  "dracut or standalone; pick one of them" },
 	{ 0, "netinit.debug=yes", -EINVAL,
-	  "netinit.debug: \"yes\" is not 0 or 1; write netinit.debug or netinit.debug=0" },
+	  "netinit.debug: \"yes\" is not 0 or 1; give 0 or 1" },
 	{ 0, "netinit.debug=", -EINVAL, NULL },
 	{ 0, "netinit.keepnet=yes", -EINVAL,
 	  "netinit.keepnet: \"yes\" is not 0 or 1; give 0 or 1" },
@@ -308,16 +316,27 @@ static const struct {
 	{ 0, "netinit.init=sbin/init", -EINVAL, "netinit.init: \"sbin/init\" is not an absolute "
 	  "path; give the next stage's init as /PATH" },
 	{ 0, "netinit.url=https://mirror/image.squashfs", -EINVAL,
-	  "netinit.url: \"https://mirror/image.squashfs\" is not http://; netinit fetches plain "
-	  "http only, give an http:// mirror" },
+	  "netinit.url: \"https://mirror/image.squashfs\" is neither http:// nor nbd://; give an "
+	  "http:// mirror or an nbd:// server" },
 	{ 0, "fetch=http://ok/x,tftp://10.0.2.2/x", -EINVAL,
-	  "fetch: \"tftp://10.0.2.2/x\" is not http://; netinit fetches plain http only, "
-	  "give an http:// mirror" },
+	  "fetch: \"tftp://10.0.2.2/x\" is neither http:// nor nbd://; give an http:// mirror "
+	  "or an nbd:// server" },
+	{ 0, "netinit.url=nbds://h/x", -EINVAL, NULL },
 	{ 0, "netinit.url=10.0.2.100/image.squashfs", -EINVAL, "netinit.url: "
-	  "\"10.0.2.100/image.squashfs\" is not an http://HOST[:PORT]/PATH URL; fix it" },
+	  "\"10.0.2.100/image.squashfs\" is not an http://HOST[:PORT]/PATH or "
+	  "nbd://HOST[:PORT]/EXPORT URL; fix it" },
+	{ 0, "netinit.url=nbd://h/a?tls=on", -EINVAL, "netinit.url: \"nbd://h/a?tls=on\" is not "
+	  "an http://HOST[:PORT]/PATH or nbd://HOST[:PORT]/EXPORT URL; fix it" },
+	{ 0, "netinit.url=nbd://[fe80::1%25eth0]/a", -EINVAL, "netinit.url: "
+	  "\"nbd://[fe80::1%25eth0]/a\" has an IPv6 zone id (%25...), which netinit does not "
+	  "support; give a global address or a name" },
+	{ 0, "netinit.url=nbd://a/live,http://b/live.squashfs", -EINVAL, "netinit.url: "
+	  "\"nbd://a/live,http://b/live.squashfs\" mixes http:// and nbd:// URLs; give one kind" },
+	{ 0, "netinit.url=http://b/live.squashfs,nbd://a/live", -EINVAL, NULL },
 	{ 0, "netinit.url=http://h:99999/x", -EINVAL, NULL },
 	{ 0, "netinit.url=\"http://a/x quiet", -EINVAL,
-	  "netinit.url: \"http://a/x quiet\" is not an http://HOST[:PORT]/PATH URL; fix it" },
+	  "netinit.url: \"http://a/x quiet\" is not an http://HOST[:PORT]/PATH or "
+	  "nbd://HOST[:PORT]/EXPORT URL; fix it" },
 	{ 0, "netinit.url=http://a/1,,http://b/2", -EINVAL,
 	  "netinit.url: \"http://a/1,,http://b/2\" has an empty URL; give URL[,URL...]" },
 	{ 0, "netinit.url=http://a/1,", -EINVAL, NULL },
@@ -542,6 +561,16 @@ static void test_finish(void)
 		if (rc != finish_cases[i].rc)
 			fprintf(stderr, "  case %zu: %s\n", i, finish_cases[i].kernel);
 	}
+	/* an nbd:// export streams whatever netinit.stream says; http:// keeps the choice */
+	CHECK_EQ_INT(parse(NULL, "netinit.stream=off netinit.url=nbd://h/x"), 0);
+	CHECK_EQ_INT(cmdline_finish(&cfg, err, sizeof(err)), 0);
+	CHECK_EQ_INT(cfg.stream, STREAM_ON);
+	CHECK_EQ_INT(parse(NULL, "netinit.url=nbd://h/x netinit.stream=auto"), 0);
+	CHECK_EQ_INT(cmdline_finish(&cfg, err, sizeof(err)), 0);
+	CHECK_EQ_INT(cfg.stream, STREAM_ON);
+	CHECK_EQ_INT(parse(NULL, "netinit.url=http://h/x netinit.stream=auto"), 0);
+	CHECK_EQ_INT(cmdline_finish(&cfg, err, sizeof(err)), 0);
+	CHECK_EQ_INT(cfg.stream, STREAM_AUTO);
 }
 
 int main(void)
