@@ -22,6 +22,7 @@
 #                  auto says so and fetches, the live root is reached
 #   no-nbd         the nbd module refused (module_blacklist=nbd): one line
 #                  naming it, then the error path
+#   no-dm-verity   the same for dm-verity under netinit.verity
 #   gen-verity     what a user runs: gen_initramfs.sh --image --verity
 #                  --boot-url pins sha256, size and the root hash of the
 #                  tree it writes next to (a copy of) the image; its own
@@ -71,7 +72,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd no-dm-verity dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -299,6 +300,13 @@ for c in $cases; do
 		check "$c" "stream mode needs the kernel's nbd module"
 		check_refused "$c"
 		record "$c" "nbd module refused: one line" "$ok"
+		;;
+	no-dm-verity)
+		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash \
+module_blacklist=dm_verity"
+		check "$c" "dm-verity"
+		check_refused "$c"
+		record "$c" "dm-verity module refused: one line" "$ok"
 		;;
 	gen-verity | gen-verity-auto)
 		# gen_initramfs.sh's own stream.ipxe, as written (auto: one word changed)
