@@ -109,6 +109,17 @@ static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 	return 0;
 }
 
+/* A size pin (netinit.size) the server's image must match: 0, or -EBADMSG logged. */
+static int size_check(const struct netinit_config *cfg, const char *url, uint64_t size)
+{
+	if (!cfg->size || size == cfg->size)
+		return 0;
+	log_err("%s: the image is %llu bytes, netinit.size pins %llu: a truncated or other "
+		"image is never streamed", url, (unsigned long long)size,
+		(unsigned long long)cfg->size);
+	return -EBADMSG;
+}
+
 /*
  * nbd://: the first server (in list order) whose handshake for the export
  * (+ @suffix) succeeds; its socket goes to the kernel, which alone holds
@@ -143,6 +154,10 @@ static int nbd_attach(struct netinit_config *cfg, uint32_t next_server, const ch
 			continue;
 		}
 		fd = nbd_client_open(&u, a, (unsigned)n, cfg->connect_timeout * 1000, &ex);
+	}
+	if (fd >= 0 && !*suffix && (n = size_check(cfg, url, ex.size)) < 0) {
+		close(fd);
+		fd = n;
 	}
 	if (fd < 0)
 		return fd;
@@ -232,6 +247,8 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 				   strerror(-rc));
 			return 0;
 		}
+		if (rc == 0 && (rc = size_check(cfg, cfg->urls[0], size)) < 0)
+			stream_close();
 		if (rc < 0)
 			return rc;
 		if (cfg->stream == STREAM_AUTO && cfg->verity[0])

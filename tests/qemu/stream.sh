@@ -23,6 +23,8 @@
 #   no-nbd         the nbd module refused (module_blacklist=nbd): one line
 #                  naming it, then the error path
 #   no-dm-verity   the same for dm-verity under netinit.verity
+#   truncated      the image cut to 16 MiB on the server, netinit.size pins
+#                  the whole: refused before the handoff in one line
 #   gen-verity     what a user runs: gen_initramfs.sh --image --verity
 #                  --boot-url pins sha256, size and the root hash of the
 #                  tree it writes next to (a copy of) the image; its own
@@ -72,7 +74,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd no-dm-verity dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd no-dm-verity truncated dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -94,6 +96,12 @@ case " $cases " in
 	;;
 esac
 ln -sf "$lab/kernel/vmlinuz" "$sw/vmlinuz"
+case " $cases " in
+*" truncated "*)
+	# the image cut short on the server, its size pinned (as gen_initramfs.sh pins it)
+	head -c 16777216 "$work/stream-64.squashfs" >"$sw/truncated.squashfs"
+	;;
+esac
 base="console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt"
 case " $cases " in
 *" gen-verity"*)
@@ -300,6 +308,13 @@ for c in $cases; do
 		check "$c" "stream mode needs the kernel's nbd module"
 		check_refused "$c"
 		record "$c" "nbd module refused: one line" "$ok"
+		;;
+	truncated)
+		boot "$c" 512 truncated.squashfs "netinit.stream=on \
+netinit.size=$(wc -c <"$work/stream-64.squashfs")"
+		check "$c" "the image is 16777216 bytes, netinit.size pins $(wc -c <"$work/stream-64.squashfs")"
+		check_refused "$c"
+		record "$c" "truncated on the server, size pinned: refused" "$ok"
 		;;
 	no-dm-verity)
 		boot "$c" 512 stream-64.squashfs "netinit.stream=on netinit.verity=$roothash \
