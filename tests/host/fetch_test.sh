@@ -15,6 +15,8 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 bin=${1:-$top/build/host/netinit-fetch-asan}
 plain_bin=$top/build/host/netinit-fetch
 for b in "$bin" "$plain_bin"; do
@@ -48,7 +50,7 @@ port=$(sed -n 's/^faultd: port //p' "$tmp/port")
 ${HOSTCC:-cc} -shared -fPIC -o "$tmp/write_fault.so" "$top/tests/host/write_fault.c" -ldl
 base="http://127.0.0.1:$port"
 # a port nobody listens on: bind, read the number, close
-dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dead=$(free_port)
 
 pass=0
 fail=0
@@ -216,7 +218,7 @@ run ipv6-zone-refused 2 "IPv6 zone id" "http://[fe80::1%25lo]:$port/img"
 
 # netinit.proxy: tinyproxy (Debian's, our own config, no service) in front of
 # faultd; a drop mid-body is resumed through it with Range and If-Range
-pport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+pport=$(free_port)
 cat >"$tmp/tinyproxy.conf" <<EOF
 Port $pport
 Listen 127.0.0.1
@@ -229,13 +231,7 @@ EOF
 if command -v tinyproxy >/dev/null 2>&1; then
 	tinyproxy -d -c "$tmp/tinyproxy.conf" >/dev/null 2>&1 &
 	px_pid=$!
-	i=0
-	until python3 -c "import socket; socket.create_connection(('127.0.0.1', $pport), 1)" \
-		2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "$0: tinyproxy did not start" >&2; exit 1; }
-		sleep 0.05
-	done
+	wait_port "$pport" || { echo "$0: tinyproxy did not start" >&2; exit 1; }
 	run proxy-drop50-resume 0 "resuming at 1 MiB of 3 MiB" "$base/drop50/img?t=px" \
 		--proxy "http://127.0.0.1:$pport" --sha256 "$sha"
 	ranged "$base/drop50/img?t=px" "range=bytes=1572866-"

@@ -32,20 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-# wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s)
-wait_port() {
-	python3 -c 'import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$1"
-}
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 
 # 1 MiB + 4 KiB of random bytes, and the sha256 of its first 4 KiB
 head -c 1052672 /dev/urandom >"$tmp/img"
@@ -106,14 +94,7 @@ run "nbdkit: unknown export" 1 "nbd://127.0.0.1:$kp/nope: the server has no expo
 sixp=$(free_port)
 nbdkit -f -r -i ::1 -p "$sixp" file "$tmp/img" >"$tmp/nbdkit6.log" 2>&1 &
 pids="$pids $!"
-python3 -c 'import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("::1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$sixp" || { echo "$0: nbdkit on ::1 did not start" >&2; cat "$tmp/nbdkit6.log" >&2; exit 1; }
+wait_port "$sixp" ::1 || { echo "$0: nbdkit on ::1 did not start" >&2; cat "$tmp/nbdkit6.log" >&2; exit 1; }
 run "nbdkit on [::1]: IPv6 literal" 0 "first=$first" "nbd://[::1]:$sixp/"
 
 # nbdkit without NO_ZEROES, and without fixed newstyle at all

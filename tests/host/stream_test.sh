@@ -32,9 +32,8 @@ trap cleanup EXIT INT TERM
 mkdir "$tmp/srv"
 head -c 3145733 /dev/urandom >"$tmp/srv/img"
 cp "$tmp/srv/img" "$tmp/copy"
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 # serve NAME PORT [ADDR]: starts streamd on PORT (of ADDR, 127.0.0.1 unless
 # given; in the namespace $in_ns when set), its pid in $tmp/NAME.pid, log in
 # $tmp/NAME.log
@@ -230,13 +229,7 @@ ok=1
 if command -v tinyproxy >/dev/null 2>&1; then
 	tinyproxy -d -c "$tmp/tinyproxy.conf" >/dev/null 2>&1 &
 	echo $! >"$tmp/tinyproxy.pid"
-	i=0
-	until python3 -c "import socket; socket.create_connection(('127.0.0.1', $pport), 1)" \
-		2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "$0: tinyproxy did not start" >&2; exit 1; }
-		sleep 0.05
-	done
+	wait_port "$pport" || { echo "$0: tinyproxy did not start" >&2; exit 1; }
 	: >"$tmp/A.log"
 	export NETINIT_PROXY="http://127.0.0.1:$pport"
 	printf 'read 0 4096\nread 2097152 262144\nread 1048576 65536\ndisc\n' |

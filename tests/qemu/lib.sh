@@ -13,6 +13,8 @@
 # check_refused() read it.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 lab="$top/build/lab"
 www="$lab/www"
 logs="$lab/logs"
@@ -117,16 +119,11 @@ die() {
 http_start() {
 	mkdir -p "$logs"
 	: >"$logs/http.log"
-	HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	HTTP_PORT=$(free_port)
 	python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
 		>>"$logs/http.log" 2>&1 &
 	HTTP_PID=$!
-	i=0
-	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1',$HTTP_PORT),1)" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 50 ] || die "HTTP server on 127.0.0.1:$HTTP_PORT did not start"
-		sleep 0.1
-	done
+	wait_port "$HTTP_PORT" || die "HTTP server on 127.0.0.1:$HTTP_PORT did not start"
 }
 
 http_stop() {

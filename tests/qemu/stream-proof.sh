@@ -21,6 +21,8 @@ if [ $# -gt 0 ]; then
 	exit 2
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 cd "$top"
 for tool in klcc qemu-system-x86_64 cpio gzip depmod python3 veritysetup nbd-server socat; do
 	command -v "$tool" >/dev/null 2>&1 || {
@@ -103,7 +105,7 @@ echo "stream-proof: root hash $(cat "$root/root.hash"), image $(stat -c %s "$roo
 
 # The host's nbd-server exports the same image as "img", read-only; it
 # daemonizes, its pid file lets the exit trap end it.
-nbd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nbd_port=$(free_port)
 cp "$root/image" "$work/image"
 printf '[generic]\n\tlistenaddr = 127.0.0.1\n\tport = %s\n[img]\n\texportname = %s\n\treadonly = true\n' \
 	"$nbd_port" "$work/image" >"$work/nbd-server.conf"

@@ -129,7 +129,7 @@ for f in "$work"/stream-*.squashfs; do ln -sf "$f" "$sw/${f##*/}"; done
 
 # streamd on a free port (HTTP_PORT, as lib.sh's ipxe_boot wants), access log
 # in $logs/stream-http.log
-HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+HTTP_PORT=$(free_port)
 python3 "$top/tests/host/streamd.py" "$sw" "$HTTP_PORT" >"$work/port" 2>"$logs/stream-http.log" &
 HTTP_PID=$!
 NBDKIT_PID=
@@ -146,26 +146,11 @@ until grep -q port "$work/port" 2>/dev/null; do
 	sleep 0.1
 done
 
-# wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s)
-wait_port() {
-	python3 -c 'import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)' "$1"
-}
-
 # The nbd:// cases' servers on free ports, reached by the guest through
 # guestfwd: nbd-server at 10.0.2.101:10809 (exports "live" and
 # "live.verity"), nbdkit at 10.0.2.102:10809 (every file of its dir=)
 case " $cases " in
 *" nbd"*)
-	free_port() {
-		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-	}
 	np=$(free_port)
 	kp=$(free_port)
 	printf '[generic]\n\tlistenaddr = 127.0.0.1\n\tport = %s\n[live]\n\texportname = %s\n\treadonly = true\n[live.verity]\n\texportname = %s\n\treadonly = true\n' \

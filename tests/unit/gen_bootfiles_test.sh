@@ -27,6 +27,8 @@ set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/ports.sh
+. "$top/tests/lab/ports.sh"
 gen="$top/gen_initramfs.sh"
 lab="$top/build/lab"
 pass=0
@@ -359,15 +361,10 @@ class H(http.server.SimpleHTTPRequestHandler):
         pass
 http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(H, directory=d)).serve_forever()
 EOF
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 "$tmp/mirror.py" "$m" "$port" >"$tmp/http.log" 2>&1 &
 HTTP_PID=$!
-i=0
-until python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; do
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || { bad "mirror fixture did not start"; break; }
-	sleep 0.1
-done
+wait_port "$port" || bad "mirror fixture did not start"
 mir=http://127.0.0.1:$port
 isoname=install-amd64-minimal-$ts.iso
 mkdir -p "$tmp/fr"
