@@ -167,12 +167,3 @@ ssize_t tcp_recv_some(int fd, void *buf, size_t size, unsigned timeout_ms)
 			return rc;
 	}
 }
-
-/* IPv4 only (nbd_client.c): Happy Eyeballs with one address is a plain connect. */
-int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms)
-{
-	struct net_addr a = { .family = NET_AF4 };
-
-	memcpy(a.a, &addr, 4);
-	return tcp_connect_he(&a, 1, port, timeout_ms);
-}

@@ -17,15 +17,12 @@
 /* Waits for @events (POLLIN/POLLOUT) on @fd, at most @timeout_ms. 0 or -errno. */
 int tcp_wait(int fd, short events, unsigned timeout_ms);
 
-/* Connects to @addr:@port (network byte order address) within @timeout_ms. The fd or -errno. */
-int tcp_connect(uint32_t addr, uint16_t port, unsigned timeout_ms);
-
 /*
  * Happy Eyeballs (RFC 8305 5): connects to the first of the @n addresses
  * (IPv6 first, as dns_resolve_all() orders them), starts the next one
  * 250 ms later or as soon as one fails, and keeps the first connection
  * that succeeds, closing the others; at most 8 addresses, @timeout_ms in
- * all. The fd (non-blocking, as tcp_connect()'s) or the last error
+ * all. The fd (non-blocking) or the last error
  * (-ETIMEDOUT when time ran out).
  */
 int tcp_connect_he(const struct net_addr *addrs, unsigned n, uint16_t port, unsigned timeout_ms);
