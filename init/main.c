@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -216,23 +215,3 @@ int main(int argc, char **argv, char **envp)
 	handoff(&cfg, argv, envp);
 	fatal();
 }
-
-#ifdef __KLIBC__
-/*
- * klibc's startup sets up stdin/stdout/stderr and its exit() flushes them:
- * that pulls in fdopen, fflush and fseek (about 500 bytes) for streams
- * netinit never uses (every line is one write(), log.c). PID 1 never
- * returns from main(); these two stand in for the libc ones. Should
- * anything start using stdio, fdopen.o comes back and the link fails on a
- * second __libc_init_stdio: then delete both.
- */
-void __libc_init_stdio(void);
-void __libc_init_stdio(void)
-{
-}
-
-void exit(int status)
-{
-	_exit(status);
-}
-#endif
