@@ -40,6 +40,7 @@ struct loop_config {
 #endif
 
 #define NEWROOT "/newroot"
+#define STREAM_CONF "/etc/cmdline.d/90-netinit-stream.conf"	/* dracut reads it */
 
 static const char *const mode_names[] = { "auto", "genkernel", "dracut", "standalone" };
 
@@ -424,16 +425,16 @@ static int stream_next_stage(const struct netinit_config *cfg, enum cmdline_mode
 	}
 	mkdir("/etc/cmdline.d", 0755);
 	n = snprintf(line, sizeof(line), "root=live:%s\n", dev);
-	fd = open("/etc/cmdline.d/90-netinit-stream.conf", O_WRONLY | O_CREAT | O_TRUNC |
+	fd = open(STREAM_CONF, O_WRONLY | O_CREAT | O_TRUNC |
 		  O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line, (size_t)n) != n) {
-		log_err("cannot write /etc/cmdline.d/90-netinit-stream.conf: %s", strerror(errno));
+		log_err("cannot write %s: %s", STREAM_CONF, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -EIO;
 	}
 	close(fd);
-	log_info("dracut: root=live:%s (/etc/cmdline.d/90-netinit-stream.conf)", dev);
+	log_info("dracut: root=live:%s (%s)", dev, STREAM_CONF);
 	return 0;
 }
 
