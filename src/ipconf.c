@@ -17,7 +17,7 @@
 #define FIELDS 10
 #define FIELD_MAX 64
 
-static const char *const field_name[FIELDS] = {
+static const char field_name[FIELDS][9] = {
 	"client", "server", "gw", "mask", "host", "dev", "autoconf", "dns0", "dns1", "ntp0",
 };
 
@@ -105,13 +105,14 @@ static int mask_ok(uint32_t m)
 
 static int take_field(struct ipconf *c, unsigned i, char *f, char *err, size_t errlen)
 {
-	static const size_t addr_off[FIELDS] = {
+	static const uint8_t addr_off[FIELDS] = {
 		offsetof(struct ipconf, client), offsetof(struct ipconf, server),
 		offsetof(struct ipconf, gw), offsetof(struct ipconf, mask), 0, 0, 0,
 		offsetof(struct ipconf, dns[0]), offsetof(struct ipconf, dns[1]), 0,
 	};
 	uint32_t a;
 
+	_Static_assert(offsetof(struct ipconf, dns[1]) < 256, "addr_off is uint8_t");
 	if (i == 4 || i == 5) {
 		char *dst = i == 4 ? c->host : c->dev;
 		size_t max = i == 4 ? sizeof(c->host) : sizeof(c->dev);
