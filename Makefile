@@ -78,6 +78,10 @@ host-test: host
 # --sort-section=alignment: the linker places input sections by falling
 # alignment, so 8-byte tables do not leave holes between 1-byte strings
 # and code (112 bytes).
+# After strip, the section header table and .shstrtab go too (what sstrip
+# does): the file ends with the last byte a program header loads, and
+# e_shoff, e_shnum and e_shstrndx are zeroed; the kernel loads by program
+# headers only (readelf -h/-l/-d still read it): 424 bytes.
 # -z noseparate-code: one read+exec segment instead of three page-aligned
 # ones (R, RX, R), which spent ~6 KiB of the budget on padding.
 # -z common-page-size=64: the data segment follows the code in the file at
@@ -86,6 +90,13 @@ $(BUILD)/netinit: $(SRCS) $(HDRS) Makefile
 	@mkdir -p $(BUILD)
 	$(KLCC) $(KLCC_CFLAGS) $(CPPFLAGS) -o $@.tmp $(SRCS) -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,-z,noseparate-code -Wl,-z,common-page-size=64
 	strip --strip-all -R .comment -R .note -R .note.gnu.build-id $@.tmp
+	@phoff=$$(od -An -tu8 -j32 -N8 $@.tmp); phnum=$$(od -An -tu2 -j56 -N2 $@.tmp); end=0; i=0; \
+	while [ "$$i" -lt "$$phnum" ]; do o=$$((phoff + 56 * i)); \
+		off=$$(od -An -tu8 -j$$((o + 8)) -N8 $@.tmp); fsz=$$(od -An -tu8 -j$$((o + 32)) -N8 $@.tmp); \
+		if [ $$((off + fsz)) -gt "$$end" ]; then end=$$((off + fsz)); fi; i=$$((i + 1)); \
+	done; [ "$$end" -gt 64 ] && truncate -s "$$end" $@.tmp && \
+	head -c 8 /dev/zero | dd of=$@.tmp bs=1 seek=40 conv=notrunc 2>/dev/null && \
+	head -c 4 /dev/zero | dd of=$@.tmp bs=1 seek=60 conv=notrunc 2>/dev/null
 	@if readelf -d $@.tmp | grep -q 'Dynamic section'; then echo "netinit: not static" >&2; exit 1; fi
 	@sz=$$(stat -c %s $@.tmp); if [ $$sz -gt 98304 ]; then echo "netinit: $$sz bytes, over the 96 KiB budget" >&2; exit 1; fi
 	mv $@.tmp $@
