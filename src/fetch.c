@@ -75,7 +75,7 @@ struct fetch {
 	char part[CMDLINE_PATH_MAX + 8];
 	struct httpc c;			/* the connection (c.host names the server) */
 	struct httpc_peer peer;		/* the mirror's addresses */
-	int out;			/* .part file, kept across attempts */
+	int out;			/* .part file (read and write), kept across attempts */
 	int64_t total;			/* image size, -1 while unknown */
 	uint64_t done;			/* bytes in .part (and hashed) */
 	char validator[HTTP_VALIDATOR_MAX];	/* ETag, else Last-Modified, of .part's source */
@@ -279,13 +279,11 @@ static uint8_t *hash_page;
 static void hasher(struct fetch *f, int in)
 {
 	uint64_t at = 0, to;
-	int fd = -1;
 
+	close(f->c.fd);		/* a restart on HTTP 200 comes with the connection open */
 	while (read(in, &to, sizeof(to)) == sizeof(to)) {
-		if (fd < 0)	/* the .part exists once an offset is sent */
-			fd = open(f->part, O_RDONLY | O_CLOEXEC);
 		while (at < to) {
-			ssize_t r = pread(fd, iobuf, to - at < IO_BUF ? to - at : IO_BUF, (off_t)at);
+			ssize_t r = pread(f->out, iobuf, to - at < IO_BUF ? to - at : IO_BUF, (off_t)at);
 
 			if (r <= 0)
 				_exit(1);
@@ -314,7 +312,7 @@ static int hash_stop(struct fetch *f, int sig)
 	return st;
 }
 
-/* A fresh digest from byte 0: a hashing child when it can be had, else in line. */
+/* A fresh digest from byte 0 in a new hashing child (when hashing at all). */
 static void hash_start(struct fetch *f)
 {
 	int p[2];
@@ -332,9 +330,7 @@ static void hash_start(struct fetch *f)
 		close(p[1]);
 		hasher(f, p[0]);
 	}
-	close(p[0]);
-	if (f->hpid < 0)
-		hash_stop(f, 0);
+	close(p[0]);	/* fork failed: hpid < 0, verify() says so */
 }
 
 /* Back to byte 0: the .part emptied, the digest restarted. */
@@ -344,7 +340,7 @@ static int restart(struct fetch *f)
 	f->resumes = 0;
 	f->validator[0] = '\0';
 	hash_start(f);
-	if (f->out >= 0 && (ftruncate(f->out, 0) < 0 || lseek(f->out, 0, SEEK_SET) < 0))
+	if (ftruncate(f->out, 0) < 0)	/* written with pwrite(): no file offset */
 		return -errno;
 	return 0;
 }
@@ -399,10 +395,8 @@ static int store(struct fetch *f, const char *buf, size_t n)
 	if (rc < 0)
 		return rc;
 	f->done += n;
-	if (f->hpid > 0)	/* a dead child leaves no digest: verify() says so */
-		(void)!write(f->hto, &f->done, sizeof(f->done));
-	else if (f->hashing)
-		sha256_update(&f->sha, buf, n);
+	/* to the hashing child; without one (-EBADF) or a dead one (-EPIPE) verify() fails */
+	(void)!write(f->hto, &f->done, sizeof(f->done));
 	return 0;
 }
 
@@ -672,21 +666,12 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 	rc = accept_head(f, r, url_text);
 	if (rc < 0)
 		return rc;
-	if (f->out >= 0 && ftruncate(f->out, (off_t)f->done) < 0) {
+	if (ftruncate(f->out, (off_t)f->done) < 0) {
 		rc = -errno;
 		abandon(f);
 		log_err("cannot truncate %s to %llu bytes: %s", f->part,
 			(unsigned long long)f->done, strerror(-rc));
 		return rc;
-	}
-	if (f->out < 0) {
-		f->out = open(f->part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (f->out < 0) {
-			rc = -errno;
-			abandon(f);
-			log_err("cannot create %s: %s", f->part, strerror(-rc));
-			return rc;
-		}
 	}
 	if (!f->done && f->total >= 0)
 		log_notice("fetching %s (%s) into %s", url_text,
@@ -708,20 +693,15 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 /* The digest of what store() wrote against netinit.sha256, if given. */
 static int verify(struct fetch *f, const char *url_text)
 {
-	uint8_t d[SHA256_LEN];
 	char hex[SHA256_HEX];
 
 	if (!f->hashing)
 		return 0;
-	if (f->hpid <= 0) {
-		sha256_final(&f->sha, d);
-	} else if (hash_stop(f, 0) == 0) {
-		memcpy(d, hash_page, SHA256_LEN);
-	} else {
+	if (hash_stop(f, 0) != 0) {
 		log_err("%s: the sha256 process failed: fetching again", url_text);
 		return -EIO;
 	}
-	sha256_hex(d, hex);
+	sha256_hex(hash_page, hex);
 	if (!f->cfg->sha256[0]) {
 		log_debug("%s: sha256 %s (no netinit.sha256 to check it against)", url_text, hex);
 		return 0;
@@ -831,7 +811,13 @@ int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned f
 			return rc;
 		f.room = cfg->size;
 	}
-	hash_start(&f);		/* no connection open yet: the child holds no socket */
+	f.out = open(f.part, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f.out < 0) {
+		rc = -errno;
+		log_err("cannot create %s: %s", f.part, strerror(-rc));
+		return rc;
+	}
+	hash_start(&f);
 	for (round = 0; round <= cfg->retries && rc != -ENOMEM; round++) {
 		if (round)
 			backoff(cfg, round);
