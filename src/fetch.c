@@ -698,7 +698,7 @@ static int verify(struct fetch *f, const char *url_text)
 	if (!f->hashing)
 		return 0;
 	if (hash_stop(f, 0) != 0) {
-		log_err("%s: the sha256 process failed: fetching again", url_text);
+		log_err("%s: the sha256 child failed: fetching again", url_text);
 		return -EIO;
 	}
 	sha256_hex(hash_page, hex);
