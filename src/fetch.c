@@ -11,8 +11,10 @@
  * a child process reads the .part from the page cache just behind the
  * writer (the offsets written come down a pipe, the digest comes back in a
  * shared page), so a pinned image arrives about as fast as an unpinned one.
- * A restart from byte 0 starts a new child; when fork fails, or on one CPU,
- * the bytes are hashed in line as they are written.
+ * A restart from byte 0 starts a new child (the old one killed and reaped);
+ * a child that could not start or died leaves no digest, which fails the
+ * check: the image is fetched again. On one CPU the two share it (about
+ * 10% more CPU than hashing in line: the page-cache copy and the pipe).
  *
  * Failures: a connection that drops or stalls (netinit.idle_timeout) after
  * delivering bytes is resumed with "Range: bytes=N-" (RFC 9110 14.2) and
