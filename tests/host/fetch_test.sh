@@ -149,6 +149,13 @@ preload=$tmp/write_fault.so
 export WRITE_FAULT_AT=1000000
 run write-error 0 "at byte 1000000: Input/output error" \
 	"$base/img" "$base/img?t=we" --sha256 "$sha"
+unset WRITE_FAULT_AT
+# the hashing child's first read fails: no digest, one line, fetched again and verified
+export READ_FAULT_ONCE="$tmp/read-fault-spent"
+run hash-child-dies 0 "the sha256 child failed: fetching again" \
+	"$base/img" "$base/img?t=hcd" --sha256 "$sha"
+[ -e "$READ_FAULT_ONCE" ] || { fail=$((fail + 1)); echo "FAIL hash-child-dies: no read fault"; }
+unset READ_FAULT_ONCE
 preload=
 # resumes that must start over: size unknown, image replaced, other total, 416;
 # pinned, so the digest must restart with the .part (a new hashing child)
