@@ -13,8 +13,8 @@
  * shared page), so a pinned image arrives about as fast as an unpinned one.
  * A restart from byte 0 starts a new child (the old one killed and reaped);
  * a child that could not start or died leaves no digest, which fails the
- * check: the image is fetched again. On one CPU the two share it (about
- * 10% more CPU than hashing in line: the page-cache copy and the pipe).
+ * check: the image is fetched again. On one CPU the two share it (6-8%
+ * more time than hashing in line: the page-cache copy and the pipe).
  *
  * Failures: a connection that drops or stalls (netinit.idle_timeout) after
  * delivering bytes is resumed with "Range: bytes=N-" (RFC 9110 14.2) and
