@@ -239,6 +239,8 @@ tools = [("memcpy", "memcpy, one core (ceiling)"), ("server", "nginx -> bench/si
          ("dd", "dd tmpfs -> tmpfs"), ("netinit-fetch", "build/host/netinit-fetch"),
          ("netinit-fetch-sha256", "build/host/netinit-fetch --sha256"),
          ("netinit-fetch-sha256-portable", "netinit-fetch --sha256, portable SHA-256 (before SHA-NI)"),
+         ("netinit-fetch-before", "BENCH_FETCH_BEFORE netinit-fetch"),
+         ("netinit-fetch-sha256-before", "BENCH_FETCH_BEFORE netinit-fetch --sha256"),
          ("curl", "curl"), ("curl-sha256sum", "curl \\| tee \\| sha256sum"), ("wget", "wget")]
 hv = {}
 for t, _ in tools:
@@ -273,6 +275,12 @@ if "netinit-fetch" in hv and "netinit-fetch-sha256" in hv:
     if "netinit-fetch-sha256-portable" in hv:
         w("With the portable SHA-256 rounds instead (the code before SHA-NI): %.0f MiB/s, %.2f of unpinned." % (
             hv["netinit-fetch-sha256-portable"][1], hv["netinit-fetch-sha256-portable"][1] / hv["netinit-fetch"][1]))
+    if "netinit-fetch-before" in hv and "netinit-fetch-sha256-before" in hv:
+        bf = [r["note"] for r in rows if r["section"] == "host" and r["metric"] == "before"]
+        w("The same for BENCH_FETCH_BEFORE%s, in the same rounds: **%.2f** (%.0f vs %.0f MiB/s)." % (
+            " (" + bf[0] + ")" if bf and bf[0] else "",
+            hv["netinit-fetch-sha256-before"][1] / hv["netinit-fetch-before"][1],
+            hv["netinit-fetch-sha256-before"][1], hv["netinit-fetch-before"][1]))
     w("")
 w("")
 env = [r["note"] for r in rows if r["section"] == "host" and r["metric"] == "versions"]

@@ -13,7 +13,9 @@
 #             without --sha256, curl, curl | tee | sha256sum, wget, dd
 #             tmpfs->tmpfs; ceilings: one core's memcpy rate and nginx's
 #             send rate into bench/sink.py; 5 each (alternating), wall
-#             and CPU
+#             and CPU; BENCH_FETCH_BEFORE=PATH adds another netinit-fetch
+#             build (e.g. one that hashed in line, before the hashing
+#             child) with and without --sha256, in the same rounds
 #   sizes     binary and initrd sizes
 #   stream    stream mode (netinit.stream=on, standalone) beside fetch:
 #             minimum -m for stream, netinit fetch (standalone) and
@@ -531,6 +533,9 @@ host_run() {
 	netinit-fetch) set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
 	netinit-fetch-sha256)
 		set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" ;;
+	netinit-fetch-before) set -- "$BENCH_FETCH_BEFORE" "$url" -o "$HOST_DIR/dst.bin" --quiet ;;
+	netinit-fetch-sha256-before)
+		set -- "$BENCH_FETCH_BEFORE" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" ;;
 	netinit-fetch-sha256-portable)
 		# the same with the portable SHA-256 rounds: the code before SHA-NI
 		set -- "$nf" "$url" -o "$HOST_DIR/dst.bin" --quiet --sha256 "$src_sha" \
@@ -573,6 +578,11 @@ host_section() {
 	tools="server dd curl curl-sha256sum wget"
 	if [ -x "$nf" ]; then
 		tools="$tools netinit-fetch netinit-fetch-sha256 netinit-fetch-sha256-portable"
+		if [ -n "${BENCH_FETCH_BEFORE:-}" ]; then
+			[ -x "$BENCH_FETCH_BEFORE" ] || die "host: BENCH_FETCH_BEFORE=$BENCH_FETCH_BEFORE is no program"
+			tools="$tools netinit-fetch-before netinit-fetch-sha256-before"
+			row host before 0 before "" "${BENCH_FETCH_BEFORE_NOTE:-$BENCH_FETCH_BEFORE}"
+		fi
 	else
 		row host netinit-fetch 0 missing "" "build/host/netinit-fetch not built (no make target on this tree)"
 		say "host: build/host/netinit-fetch not available, row skipped"

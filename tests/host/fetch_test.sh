@@ -149,13 +149,22 @@ preload=$tmp/write_fault.so
 export WRITE_FAULT_AT=1000000
 run write-error 0 "at byte 1000000: Input/output error" \
 	"$base/img" "$base/img?t=we" --sha256 "$sha"
+unset WRITE_FAULT_AT
+# the hashing child's first read fails: no digest, one line, fetched again and verified
+export READ_FAULT_ONCE="$tmp/read-fault-spent"
+run hash-child-dies 0 "the sha256 child failed: fetching again" \
+	"$base/img" "$base/img?t=hcd" --sha256 "$sha"
+[ -e "$READ_FAULT_ONCE" ] || { fail=$((fail + 1)); echo "FAIL hash-child-dies: no read fault"; }
+unset READ_FAULT_ONCE
 preload=
-# resumes that must start over: size unknown, image replaced, other total, 416
+# resumes that must start over: size unknown, image replaced, other total, 416;
+# pinned, so the digest must restart with the .part (a new hashing child)
 run chunked-star 0 "for bytes 1572866-2359298 of an image of unknown size: restarting from 0" \
-	"$base/chunked-star/img?t=1"
-run replaced 0 "changed on the server (If-Range" "$base/replaced/img?t=1"
+	"$base/chunked-star/img?t=1" --sha256 "$sha"
+run replaced 0 "changed on the server (If-Range" "$base/replaced/img?t=1" --sha256 "$sha"
 ranged "$base/replaced/img?t=1" 'if-range="old-300005"'
-run replaced-noifrange 0 "changed on the server (ETag" "$base/replaced-noifrange/img?t=1"
+run replaced-noifrange 0 "changed on the server (ETag" "$base/replaced-noifrange/img?t=1" \
+	--sha256 "$sha"
 run othertotal 0 "now 3146733 bytes, was 3145733: restarting from 0" "$base/othertotal/img?t=1" \
 	--sha256 "$sha"
 run 416 0 "HTTP 416 (the image there is 3145733 bytes): restarting from 0" \

@@ -17,6 +17,7 @@
  * fetch failed (the reason is on stderr), 2 bad usage.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,9 @@ int main(int argc, char **argv)
 	int i, debug = 0;
 	size_t k;
 
+	/* as for PID 1, whose default-action signals the kernel drops: a write to a
+	 * dead hashing child's pipe fails with EPIPE instead of ending the program */
+	signal(SIGPIPE, SIG_IGN);
 	cmdline_init(&cfg);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

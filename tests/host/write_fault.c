@@ -5,12 +5,16 @@
  * byte WRITE_FAULT_AT (environment, decimal) is cut short there, and the
  * next write to such a file fails with EIO; every other write goes through.
  * Covers write(), pwrite() and pwrite64(), whichever the program uses.
+ * With READ_FAULT_ONCE=FILE instead, the first pread() of a ".part" in any
+ * process (the hashing child) fails with EIO and creates FILE; later ones
+ * (FILE exists) go through.
  * Build: cc -shared -fPIC -o write_fault.so write_fault.c -ldl
  * Only for the non-ASan build/host/netinit-fetch (ASan wants to be first).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +76,27 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
 	return pwrite(fd, buf, n, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t (*real)(int, void *, size_t, off_t) =
+		(ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
+	const char *once = getenv("READ_FAULT_ONCE");
+	int m;
+
+	if (once && is_part(fd)) {
+		m = open(once, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (m >= 0) {
+			close(m);
+			errno = EIO;
+			return -1;
+		}
+	}
+	return real(fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	return pread(fd, buf, n, off);
 }
