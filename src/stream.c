@@ -216,9 +216,9 @@ static uint64_t chunk_len(uint64_t chunk)
 /*
  * Receives the body of bytes [c0 * CHUNK, last] into cache slots, chunk
  * by chunk; a chunk becomes valid only whole, so a drop keeps what came
- * before it. Chunks from @pin on are pinned, those before it only recent.
+ * before it. @stamp: s.tick pins them, an older one makes them only recent.
  */
-static int get_body(uint64_t c0, uint64_t last, uint64_t pin)
+static int get_body(uint64_t c0, uint64_t last, uint64_t stamp)
 {
 	uint64_t pos = c0 * STREAM_CHUNK;
 
@@ -231,7 +231,7 @@ static int get_body(uint64_t c0, uint64_t last, uint64_t pin)
 			return -ENOBUFS;	/* cannot happen: runs are capped at half the cache */
 		sl->valid = 0;
 		sl->chunk = chunk;
-		sl->stamp = chunk >= pin ? s.tick : s.tick - 1;
+		sl->stamp = stamp;
 		d = slot_data(sl);
 		while (got < len) {
 			ssize_t n = httpc_read(&s.c, d + got, (size_t)(len - got));
@@ -254,16 +254,16 @@ static void learn(const struct http_resp *r)
 	snprintf(s.validator, sizeof(s.validator), "%s", httpc_validator(r));
 }
 
-static int take_ahead(uint64_t pin);
+static int take_ahead(void);
 
 /*
- * One GET of chunks @c0..@c1 from @m, chunks from @pin on pinned; @how
- * AHEAD_SEND: only sent (as the GET ahead), AHEAD_TAKE: the answer to the
- * GET sent ahead. The start check (s.size 0) asks
+ * One GET of chunks @c0..@c1 from @m; @how AHEAD_SEND: only sent (as the
+ * GET ahead), AHEAD_TAKE: the answer to the GET sent ahead (its chunks
+ * recent, not pinned: ensure() pins what its read needs). The start check (s.size 0) asks
  * for chunk 0 without If-Range and learns the size and the validator from
  * the 206 that answers it.
  */
-static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, uint64_t pin, int how)
+static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, int how)
 {
 	const struct http_resp *r = &s.c.r;
 	uint64_t first = c0 * STREAM_CHUNK, last = STREAM_CHUNK - 1;
@@ -272,7 +272,7 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, uint64_t pin, int
 	if (s.size)
 		last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
 	if (how != AHEAD_TAKE && ahead.m)
-		take_ahead(NO_CHUNK);	/* its answer comes first: into the cache */
+		take_ahead();	/* its answer comes first: into the cache */
 	if (how == AHEAD_SEND) {
 		rc = get(m, first, last, 1, 1);
 		if (rc == 0) {
@@ -292,7 +292,7 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, uint64_t pin, int
 	rc = judge(r, first, last);
 	if (rc == 0) {
 		m->checked = 1;
-		rc = get_body(c0, last, pin);
+		rc = get_body(c0, last, s.tick - (how == AHEAD_TAKE));
 	}
 	if (rc < 0 || r->conn_close)
 		drop_conn();
@@ -305,16 +305,15 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, uint64_t pin, int
 }
 
 /*
- * Reads the answer to the GET sent ahead into the cache, chunks from @pin
- * on pinned. A failure only drops the connection (chunks complete before
- * it are kept): the caller's own GET then retries as any read does.
+ * Reads the answer to the GET sent ahead into the cache. A failure drops
+ * the connection (chunks complete before it are kept).
  */
-static int take_ahead(uint64_t pin)
+static int take_ahead(void)
 {
 	struct mirror *m = ahead.m;
 
 	ahead.m = NULL;
-	return get_run(m, ahead.c0, ahead.c1, pin, AHEAD_TAKE);
+	return get_run(m, ahead.c0, ahead.c1, AHEAD_TAKE);
 }
 
 /* Sends the GET for the @ra chunks from @c on (those missing), not waiting for it. */
@@ -322,11 +321,10 @@ static void send_ahead(uint64_t c, unsigned ra)
 {
 	uint64_t e = c;
 
-	if (!ra || c >= s.nchunks || lookup(c))
-		return;
-	while (e + 1 < s.nchunks && e + 1 < c + ra && !lookup(e + 1))
+	while (e < s.nchunks && e < c + ra && !lookup(e))
 		e++;
-	get_run(&s.m[s.cur], c, e, 0, 2);
+	if (e > c)
+		get_run(&s.m[s.cur], c, e - 1, AHEAD_SEND);
 }
 
 /* ---- the start check ---- */
@@ -344,7 +342,7 @@ static int first_contact(struct mirror *m)
 	s.validator[0] = '\0';
 	s.tick++;
 	ahead.m = NULL;
-	rc = get_run(m, 0, 0, 0, 0);
+	rc = get_run(m, 0, 0, 0);
 	if (rc == -EOPNOTSUPP)
 		log_err("%s: the server answered a Range request with the whole file (HTTP "
 			"200): stream mode needs a server that answers Range with 206 (nginx, "
@@ -479,8 +477,6 @@ static int fetch(uint64_t c, uint64_t span, unsigned ra)
 	unsigned wait = BACKOFF_MIN_MS, tried = 0, left;
 	int rc;
 
-	if (ahead.m && (c < ahead.c0 || c > ahead.c1))
-		take_ahead(NO_CHUNK);	/* not wanted now, but readahead: into the cache */
 	if (max > s.nchunks - 1)
 		max = s.nchunks - 1;	/* a run never needs more than half the cache */
 	if (span > max)
@@ -494,11 +490,11 @@ static int fetch(uint64_t c, uint64_t span, unsigned ra)
 		struct mirror *m = &s.m[s.cur];
 
 		if (!m->dropped) {
-			if (ahead.m) {	/* its answer holds @c */
+			if (ahead.m && c >= ahead.c0 && c <= ahead.c1) {
 				end = ahead.c1;
-				rc = take_ahead(c);
+				rc = take_ahead();
 			} else {
-				rc = get_run(m, c, end, c, 0);
+				rc = get_run(m, c, end, 0);
 			}
 			if (rc == 0) {
 				if (t_fail)

@@ -5,8 +5,10 @@
 # tests/host/streamd.py on 127.0.0.1. Every byte read is compared with a
 # copy of the image; the server's access log counts the HTTP requests.
 # Cases: plain reads (and the read-only answers), sequential reads coalesced
-# and read ahead, the server killed and restarted mid-run, the image
-# replaced on the server, a server that ignores Range, two mirrors with the
+# and read ahead, the next window's GET sent ahead of the reads (and its
+# answer dropped half way), the server killed and restarted mid-run, the
+# image replaced on the server (also after a GET ahead), a server that
+# ignores Range, two mirrors with the
 # first dead, a mirror dying mid-run, a stall that outlasts
 # netinit.stream.timeout; IPv6 (a [::1] URL, and in a network namespace of
 # its own a name with only an AAAA record from tests/host/fakedns.py) and
@@ -174,6 +176,21 @@ ok=1
 [ "$(has 'image changed on the server')" = 1 ] || ok=0
 grep -q MISMATCH "$tmp/out$n" && ok=0
 check image-replaced "$ok" "EIO for changed data, cached data still served, never mixed"
+cp "$tmp/srv/img" "$tmp/copy"
+
+next
+# the same with a GET ahead answered before the change: its bytes (the old
+# image's, as the copy) are served; the next GET ahead gets the new file's
+# 200 (If-Range): EIO, never the new bytes
+ok=1
+{ echo "read 0 4096"; echo "read 131072 131072"; sleep 1
+  head -c 3145733 /dev/urandom >"$tmp/srv/img.new"; mv "$tmp/srv/img.new" "$tmp/srv/img"
+  echo "read 1310720 131072"; echo "read 2359296 131072"; echo disc; } | harness 0 "$A/img" || ok=0
+[ "$(has 'read 1310720 131072 ok')" = 1 ] || ok=0
+[ "$(has 'read 2359296 131072 eio')" = 1 ] || ok=0
+[ "$(has 'image changed on the server')" = 1 ] || ok=0
+grep -q MISMATCH "$tmp/out$n" && ok=0
+check image-replaced-ahead "$ok" "the GET ahead's old bytes served, then EIO, never mixed"
 cp "$tmp/srv/img" "$tmp/copy"
 
 next
