@@ -187,17 +187,16 @@ static void head_failed(const struct httpc *c, int rc)
 		say(c, "%s: no response head from %s: %s", c->what, c->host, strerror(-rc));
 }
 
-/* One request and its head, on the open connection or a new one. The status or -errno. */
-static int exchange(struct httpc *c, const struct url *u, struct http_req *q)
+int httpc_send(struct httpc *c, const struct url *u, struct http_req *q)
 {
-	unsigned idle_ms = c->cfg->idle_timeout * 1000;
 	char req[1536];
-	int rc, len, reused, any;
+	int rc, len, reused = c->fd >= 0;
 
 	if (!u->host[0] && !c->next_server) {
 		say(c, "http:///path needs a DHCP next-server, and the lease has none: put the "
 		    "server's address in netinit.url");
-		return -EDESTADDRREQ;
+		rc = -EDESTADDRREQ;
+		goto err;
 	}
 	if (u->host[0])
 		snprintf(c->host, sizeof(c->host), "%s", u->host);
@@ -206,26 +205,47 @@ static int exchange(struct httpc *c, const struct url *u, struct http_req *q)
 	q->url = u;
 	q->host = u->host[0] ? NULL : c->host;
 	q->absolute = c->cfg->proxy[0] != 0;
-	len = http_request_build(req, sizeof(req), q);
+	rc = len = http_request_build(req, sizeof(req), q);
 	if (len < 0) {
 		say(c, "%s: cannot be put in an HTTP request (%s): shorten or fix the URL",
 		    c->what, strerror(-len));
-		return len;
+		goto err;
 	}
+	c->have = 0;
+	if (!reused && (rc = connect_to(c, u)) < 0)
+		return rc;
+	c->requests++;
+	rc = tcp_send_all(c->fd, req, (size_t)len, c->cfg->idle_timeout * 1000);
+	if (rc < 0 && !reused)
+		say(c, "%s: cannot send the request to %s: %s", c->what, c->host, strerror(-rc));
+err:
+	if (rc < 0)
+		httpc_close(c);
+	return rc < 0 ? rc : 0;
+}
+
+int httpc_head(struct httpc *c)
+{
+	int any = 0, rc = c->fd < 0 ? -ENOTCONN : read_head(c, &any);
+
+	if (rc == 0)
+		return c->r.status;
+	httpc_close(c);
+	head_failed(c, rc);
+	return rc;
+}
+
+/* One request and its head, on the open connection or a new one. The status or -errno. */
+static int exchange(struct httpc *c, const struct url *u, struct http_req *q)
+{
+	int rc, reused, any;
+
 	for (;;) {
 		reused = c->fd >= 0;
 		any = 0;
-		c->have = 0;
-		if (!reused && (rc = connect_to(c, u)) < 0)
-			return rc;
-		c->requests++;
-		rc = tcp_send_all(c->fd, req, (size_t)len, idle_ms);
-		if (rc < 0 && !reused) {
-			say(c, "%s: cannot send the request to %s: %s", c->what, c->host,
-			    strerror(-rc));
-			httpc_close(c);
-			return rc;
-		}
+		rc = httpc_send(c, u, q);
+		if (rc < 0 && !reused)
+			return rc;	/* said */
 		if (rc == 0)
 			rc = read_head(c, &any);
 		if (rc == 0)

@@ -60,6 +60,17 @@ struct httpc {
 int httpc_get(struct httpc *c, struct url *u, struct http_req *q);
 
 /*
+ * httpc_get() in two halves, for a request sent before its answer is
+ * wanted (never more than one outstanding: no pipelining): httpc_send()
+ * sends @q (connecting first unless c->fd is open, no retry, no redirect)
+ * and returns 0 or -errno with the connection closed; httpc_head() reads
+ * the answer's head into c->r and returns the status, or -errno with the
+ * connection closed (-ENOTCONN: it was). Both log failures unless quiet.
+ */
+int httpc_send(struct httpc *c, const struct url *u, struct http_req *q);
+int httpc_head(struct httpc *c);
+
+/*
  * The next body bytes: those read with the head first, then from the
  * connection within netinit.idle_timeout. A count > 0, or -errno (-EPIPE
  * when the server closed the connection).

@@ -121,10 +121,26 @@ void stream_close(void)
 /* ---- HTTP: one Range GET on the keep-alive connection ---- */
 
 /*
- * Sends "GET bytes=@first-@last" to @m (If-Range the validator when
- * @if_range) and reads the head into s.c.r. The status, or -errno.
+ * A GET sent ahead of the kernel's reads (a sequential reader's next
+ * window), its answer not read yet: the link fills the socket buffers
+ * while the kernel works through the last window. Never more than one
+ * request outstanding (no pipelining: a proxy or server sees an ordinary
+ * keep-alive exchange, just earlier).
  */
-static int get(struct mirror *m, uint64_t first, uint64_t last, int if_range)
+static struct {
+	struct mirror *m;		/* NULL: none */
+	uint64_t c0, c1;
+} ahead;
+
+#define AHEAD_TAKE 1
+#define AHEAD_SEND 2
+
+/*
+ * Sends "GET bytes=@first-@last" to @m (If-Range the validator when
+ * @if_range) and, unless @send_only, reads the head into s.c.r. The status
+ * (0 sent), or -errno.
+ */
+static int get(struct mirror *m, uint64_t first, uint64_t last, int if_range, int send_only)
 {
 	struct http_req q = { 0 };
 
@@ -135,7 +151,7 @@ static int get(struct mirror *m, uint64_t first, uint64_t last, int if_range)
 	q.if_range = if_range && s.validator[0] ? s.validator : NULL;
 	s.c.what = m->text;
 	s.c.peer = &m->peer;
-	return httpc_get(&s.c, &m->u, &q);
+	return send_only ? httpc_send(&s.c, &m->u, &q) : httpc_get(&s.c, &m->u, &q);
 }
 
 /*
@@ -200,9 +216,9 @@ static uint64_t chunk_len(uint64_t chunk)
 /*
  * Receives the body of bytes [c0 * CHUNK, last] into cache slots, chunk
  * by chunk; a chunk becomes valid only whole, so a drop keeps what came
- * before it.
+ * before it. @stamp: s.tick pins them, an older one makes them only recent.
  */
-static int get_body(uint64_t c0, uint64_t last)
+static int get_body(uint64_t c0, uint64_t last, uint64_t stamp)
 {
 	uint64_t pos = c0 * STREAM_CHUNK;
 
@@ -215,7 +231,7 @@ static int get_body(uint64_t c0, uint64_t last)
 			return -ENOBUFS;	/* cannot happen: runs are capped at half the cache */
 		sl->valid = 0;
 		sl->chunk = chunk;
-		sl->stamp = s.tick;
+		sl->stamp = stamp;
 		d = slot_data(sl);
 		while (got < len) {
 			ssize_t n = httpc_read(&s.c, d + got, (size_t)(len - got));
@@ -238,12 +254,16 @@ static void learn(const struct http_resp *r)
 	snprintf(s.validator, sizeof(s.validator), "%s", httpc_validator(r));
 }
 
+static int take_ahead(void);
+
 /*
- * One GET of chunks @c0..@c1 from @m. The start check (s.size 0) asks for
- * chunk 0 without If-Range and learns the size and the validator from the
- * 206 that answers it.
+ * One GET of chunks @c0..@c1 from @m; @how AHEAD_SEND: only sent (as the
+ * GET ahead), AHEAD_TAKE: the answer to the GET sent ahead (its chunks
+ * recent, not pinned: ensure() pins what its read needs). The start check (s.size 0) asks
+ * for chunk 0 without If-Range and learns the size and the validator from
+ * the 206 that answers it.
  */
-static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
+static int get_run(struct mirror *m, uint64_t c0, uint64_t c1, int how)
 {
 	const struct http_resp *r = &s.c.r;
 	uint64_t first = c0 * STREAM_CHUNK, last = STREAM_CHUNK - 1;
@@ -251,7 +271,18 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
 
 	if (s.size)
 		last = c1 * STREAM_CHUNK + chunk_len(c1) - 1;
-	rc = get(m, first, last, s.size != 0);
+	if (how != AHEAD_TAKE && ahead.m)
+		take_ahead();	/* its answer comes first: into the cache */
+	if (how == AHEAD_SEND) {
+		rc = get(m, first, last, 1, 1);
+		if (rc == 0) {
+			ahead.m = m;
+			ahead.c0 = c0;
+			ahead.c1 = c1;
+		}
+		return rc;
+	}
+	rc = how ? httpc_head(&s.c) : get(m, first, last, s.size != 0, 0);
 	if (rc < 0)
 		return rc;
 	if (!s.size && r->has_range && r->range_total > 0) {
@@ -261,7 +292,7 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
 	rc = judge(r, first, last);
 	if (rc == 0) {
 		m->checked = 1;
-		rc = get_body(c0, last);
+		rc = get_body(c0, last, s.tick - (how == AHEAD_TAKE));
 	}
 	if (rc < 0 || r->conn_close)
 		drop_conn();
@@ -271,6 +302,29 @@ static int get_run(struct mirror *m, uint64_t c0, uint64_t c1)
 			strerror(-rc),
 			(unsigned long long)first, (unsigned long long)last, s.c.host, r->status);
 	return rc;
+}
+
+/*
+ * Reads the answer to the GET sent ahead into the cache. A failure drops
+ * the connection (chunks complete before it are kept).
+ */
+static int take_ahead(void)
+{
+	struct mirror *m = ahead.m;
+
+	ahead.m = NULL;
+	return get_run(m, ahead.c0, ahead.c1, AHEAD_TAKE);
+}
+
+/* Sends the GET for the @ra chunks from @c on (those missing), not waiting for it. */
+static void send_ahead(uint64_t c, unsigned ra)
+{
+	uint64_t e = c;
+
+	while (e < s.nchunks && e < c + ra && !lookup(e))
+		e++;
+	if (e > c)
+		get_run(&s.m[s.cur], c, e - 1, AHEAD_SEND);
 }
 
 /* ---- the start check ---- */
@@ -287,7 +341,8 @@ static int first_contact(struct mirror *m)
 	s.size = 0;
 	s.validator[0] = '\0';
 	s.tick++;
-	rc = get_run(m, 0, 0);
+	ahead.m = NULL;
+	rc = get_run(m, 0, 0, 0);
 	if (rc == -EOPNOTSUPP)
 		log_err("%s: the server answered a Range request with the whole file (HTTP "
 			"200): stream mode needs a server that answers Range with 206 (nginx, "
@@ -411,7 +466,10 @@ static uint64_t first_missing(uint64_t c0, uint64_t c1)
 /*
  * Fetches missing chunk @c and the missing ones after it up to @span
  * (the end of the queued reads), plus @ra more when reading sequentially,
- * in one GET; retried as the header comment says. 0 or -EIO.
+ * in one GET; retried as the header comment says. A sequential reader's
+ * next @ra chunks are then asked for at once (send_ahead), and the next
+ * call reads that answer first: from the cache, @c may be there now. 0 or
+ * -EIO.
  */
 static int fetch(uint64_t c, uint64_t span, unsigned ra)
 {
@@ -432,11 +490,17 @@ static int fetch(uint64_t c, uint64_t span, unsigned ra)
 		struct mirror *m = &s.m[s.cur];
 
 		if (!m->dropped) {
-			rc = get_run(m, c, end);
+			if (ahead.m && c >= ahead.c0 && c <= ahead.c1) {
+				end = ahead.c1;
+				rc = take_ahead();
+			} else {
+				rc = get_run(m, c, end, 0);
+			}
 			if (rc == 0) {
 				if (t_fail)
 					log_notice("recovered: %s answered after %llu s", m->text,
 						   (unsigned long long)(clock_ms() - t_fail) / 1000);
+				send_ahead(end + 1, ra);
 				return 0;
 			}
 			if (rc == -ESTALE || rc == -EOPNOTSUPP) {

@@ -57,25 +57,53 @@ static int auto_streams(uint64_t size)
 	return stream;
 }
 
+static pid_t backend;		/* the resident process, 0 if none */
+
 /*
  * /dev/nbdN reads through @fd (closed here), @size bytes read-only; its
  * path into @dev. @io_s: the kernel's dead-connection timeout (0: none).
+ * N, or -errno.
  */
 static int kernel_attach(int fd, uint64_t size, unsigned io_s, char *dev)
 {
-	int idx;
+	int idx, rc;
 
 	/* 512-byte blocks: the image's size need not be a multiple of 4 KiB */
 	idx = nbd_connect(&fd, 1, size & ~511ULL, size % 4096 ? 512 : 4096, io_s, 0, NBD_CONNECT_RO);
 	close(fd);
 	/* both log their failures */
-	return idx < 0 ? idx : nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, 32);
+	if (idx < 0 || (rc = nbd_wait(idx, size & ~511ULL, NBD_WAIT_MS, dev, 32)) == 0)
+		return idx;
+	nbd_disconnect(idx);
+	return rc;
+}
+
+/* Ends and reaps the backend, if any. */
+static void reap(void)
+{
+	if (backend > 0) {
+		kill(backend, SIGKILL);
+		waitpid(backend, NULL, 0);
+	}
+	backend = 0;
+}
+
+/*
+ * Undoes an attach after a later failure, so that a retry (netinit.onerror
+ * =shell, then exit) finds /dev/nbd@idx free: the kernel drops its socket
+ * (NBD_CMD_DISC to the backend, which logs it; nbd:// the server's
+ * connection), the backend is ended and reaped.
+ */
+static void detach(int idx)
+{
+	nbd_disconnect(idx);
+	reap();
 }
 
 /* Forks the backend and connects /dev/nbdN to it. 0, or -errno logged. */
 static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 {
-	int sv[2], rc, status;
+	int sv[2], rc;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -98,15 +126,15 @@ static int attach(struct netinit_config *cfg, uint64_t size, char *argv0)
 	}
 	close(sv[1]);
 	stream_close();		/* the child holds the HTTP connection now */
+	backend = pid;
 	rc = kernel_attach(sv[0], size, 0, cfg->dest);
 	if (rc < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		reap();
 		return rc;
 	}
 	log_notice("stream: %s is the image (%llu MiB, read-only), served by pid %d over "
 		   "HTTP", cfg->dest, MiB(size), (int)pid);
-	return 0;
+	return rc;
 }
 
 /* A size pin (netinit.size) the server's image must match: 0, or -EBADMSG logged. */
@@ -180,12 +208,12 @@ static int verity_stack(struct netinit_config *cfg, uint32_t next_server)
 	static struct netinit_config vc;
 	char tree[32], path[CMDLINE_PATH_MAX];
 	unsigned i;
-	int rc, lfd = -1;
+	int rc, tidx = -1, lfd = -1;
 
 	if ((rc = modules_load("dm-mod")) < 0 || (rc = modules_load("dm-verity")) < 0)
 		return rc;
 	if (cfg->nbd) {
-		rc = nbd_attach(cfg, next_server, ".verity", tree);
+		rc = tidx = nbd_attach(cfg, next_server, ".verity", tree);
 		if (rc < 0)
 			goto err_tree;
 	} else {
@@ -211,7 +239,9 @@ static int verity_stack(struct netinit_config *cfg, uint32_t next_server)
 	}
 	rc = verity_open(VERITY_NAME, cfg->dest, tree, 0, cfg->verity, path, sizeof(path));
 	if (lfd >= 0)
-		close(lfd);
+		close(lfd);	/* autoclear: the loop device goes with a failure */
+	else if (rc < 0)
+		detach(tidx);	/* the tree's /dev/nbdN */
 	if (rc < 0)
 		return rc;
 	log_notice("verity: %s checks every block of %s against root hash %.16s...", path,
@@ -227,7 +257,7 @@ err_tree:
 int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 {
 	uint64_t size = 0;
-	int rc;
+	int rc, idx;
 
 	if (cfg->sha256[0] && !cfg->verity[0]) {
 		if (cfg->stream == STREAM_AUTO) {
@@ -269,12 +299,14 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 			"netinit.stream=off");
 		return rc;
 	}
-	rc = cfg->nbd ? nbd_attach(cfg, next_server, "", cfg->dest) : attach(cfg, size, argv0);
+	idx = rc = cfg->nbd ? nbd_attach(cfg, next_server, "", cfg->dest) : attach(cfg, size, argv0);
 	if (rc < 0)
 		return rc;
 	cfg->keepnet = 1;
 	log_info("stream: the NIC keeps its address (the root is on the network)");
-	if (cfg->verity[0])
-		rc = verity_stack(cfg, next_server);
-	return rc < 0 ? rc : 1;
+	if (cfg->verity[0] && (rc = verity_stack(cfg, next_server)) < 0) {
+		detach(idx);
+		return rc;
+	}
+	return 1;
 }

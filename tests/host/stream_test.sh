@@ -5,8 +5,10 @@
 # tests/host/streamd.py on 127.0.0.1. Every byte read is compared with a
 # copy of the image; the server's access log counts the HTTP requests.
 # Cases: plain reads (and the read-only answers), sequential reads coalesced
-# and read ahead, the server killed and restarted mid-run, the image
-# replaced on the server, a server that ignores Range, two mirrors with the
+# and read ahead, the next window's GET sent ahead of the reads (and its
+# answer dropped half way), the server killed and restarted mid-run, the
+# image replaced on the server (also after a GET ahead), a server that
+# ignores Range, two mirrors with the
 # first dead, a mirror dying mid-run, a stall that outlasts
 # netinit.stream.timeout; IPv6 (a [::1] URL, and in a network namespace of
 # its own a name with only an AAAA record from tests/host/fakedns.py) and
@@ -127,6 +129,29 @@ ok=0
 check pipelined-coalesced "$ok" "8 back-to-back reads, $g GET (want 1)"
 
 next
+# a sequential reader's next window is asked for before it reads there:
+# the GET for chunks 10-17 is in the server's log while the reader waits,
+# and its reads there cost no further request for them
+: >"$tmp/A.log"
+{ echo "read 0 4096"; echo "read 131072 131072"; sleep 1; cp "$tmp/A.log" "$tmp/early.log"
+  echo "read 1310720 1048576"; echo disc; } | harness 0 "$A/img" || true
+ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] && grep -q 'range=bytes=1310720-2359295 ' "$tmp/early.log" &&
+	[ "$(grep -c 'range=bytes=1310720-' "$tmp/A.log")" = 1 ] && ok=1
+check get-ahead "$ok" "the next window's GET sent before the reader asked, read once"
+next
+# the same, the GET ahead's answer dropped half way (streamd's 3rd request):
+# the chunks before the drop are kept, the rest fetched again, no EIO
+serve D "$portB"
+{ echo "read 0 4096"; echo "read 131072 131072"; sleep 1; cp "$tmp/D.log" "$tmp/early.log"
+  echo "read 1310720 1048576"; echo disc; } | harness 0 "$B/drop3/img" || true
+ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] && grep -q 'range=bytes=1310720-2359295 ' "$tmp/early.log" &&
+	[ "$(grep -c 'range=bytes=1835008-2359295 ' "$tmp/D.log")" = 1 ] && ok=1
+check get-ahead-dropped "$ok" "a drop while a GET is pending: the rest fetched again, bytes right"
+stop D
+
+next
 # the server killed, restarted 3 s later on the same port: the read stalls,
 # then completes with the right bytes
 ok=1
@@ -154,6 +179,21 @@ check image-replaced "$ok" "EIO for changed data, cached data still served, neve
 cp "$tmp/srv/img" "$tmp/copy"
 
 next
+# the same with a GET ahead answered before the change: its bytes (the old
+# image's, as the copy) are served; the next GET ahead gets the new file's
+# 200 (If-Range): EIO, never the new bytes
+ok=1
+{ echo "read 0 4096"; echo "read 131072 131072"; sleep 1
+  head -c 3145733 /dev/urandom >"$tmp/srv/img.new"; mv "$tmp/srv/img.new" "$tmp/srv/img"
+  echo "read 1310720 131072"; echo "read 2359296 131072"; echo disc; } | harness 0 "$A/img" || ok=0
+[ "$(has 'read 1310720 131072 ok')" = 1 ] || ok=0
+[ "$(has 'read 2359296 131072 eio')" = 1 ] || ok=0
+[ "$(has 'image changed on the server')" = 1 ] || ok=0
+grep -q MISMATCH "$tmp/out$n" && ok=0
+check image-replaced-ahead "$ok" "the GET ahead's old bytes served, then EIO, never mixed"
+cp "$tmp/srv/img" "$tmp/copy"
+
+next
 # a server that ignores Range is refused at the start
 ok=1
 harness 3 "$A/norange/img" </dev/null || ok=0
@@ -177,7 +217,7 @@ next
 serve B "$portB"
 ok=1
 { echo "read 0 4096"; echo "read 131072 4096"; sleep 0.5; stop A
-  echo "read 2097152 131072"; echo "read 1572864 4096"; echo disc; } |
+  echo "read 2883584 131072"; echo "read 1572864 4096"; echo disc; } |
 	harness 0 "$A/img,$B/img" || ok=0
 [ "$(grep -c ' ok$' "$tmp/out$n")" = 4 ] || ok=0
 [ "$(grep -c 'GET /img' "$tmp/B.log")" -ge 1 ] || ok=0

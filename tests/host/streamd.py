@@ -11,6 +11,8 @@ the ETag, as nginx's would.
   /FILE            206 for a satisfiable Range, 200 without one
   /norange/FILE    ignores Range: always 200 with the whole file
   /noetag/FILE     no ETag and no Last-Modified
+  /dropN/FILE      the Nth request (N a digit, counted since the start) gets
+                   half of its body, then the connection is closed
 
 Usage: streamd.py DIR [PORT [ADDR]]  (PORT 0 or absent: a free one; ADDR
 127.0.0.1 unless given, "::1" for IPv6 only). Prints "streamd: port N" on
@@ -45,7 +47,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = self.path.split("?", 1)[0].lstrip("/").split("/")
-        mode = parts[0] if parts[0] in ("norange", "noetag") and len(parts) > 1 else ""
+        mode = parts[0] if re.fullmatch(r"norange|noetag|drop\d", parts[0]) and len(parts) > 1 else ""
+        self.server.count += 1
+        drop = mode[:4] == "drop" and self.server.count == int(mode[4:])
         name = "/".join(parts[1:] if mode else parts)
         path = os.path.join(self.server.root, name)
         try:
@@ -84,6 +88,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             f.seek(first)
             left = last - first + 1
+            if drop:
+                left //= 2
+                self.close_connection = True
             try:
                 while left > 0:
                     b = f.read(min(left, 65536))
@@ -108,6 +115,7 @@ def main():
     cls = Server6 if ":" in addr else http.server.ThreadingHTTPServer
     srv = cls((addr, port), Handler)
     srv.root = root
+    srv.count = 0
     print("streamd: port %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
 

@@ -156,17 +156,6 @@ exec_case() {
 	record "$name" "$igz: auto, keepnet=$keep${extra:+, $extra}" "$secs" "$ok"
 }
 
-# wait_log NAME TEXT COUNT SECONDS: until TEXT appears COUNT times.
-wait_log() {
-	i=0
-	while n=$(grep -a -c -F -- "$2" "$logs/$1.log" 2>/dev/null) || true
-	      [ "${n:-0}" -lt "$3" ]; do
-		i=$((i + 1))
-		[ "$i" -lt $(($4 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
 # onerror=shell: the initrd's busybox sh on the serial console. A command
 # typed there runs (its output, not its echo, is checked); 'exit' runs
 # netinit again (a second "starting"); then poweroff ends QEMU.

@@ -133,7 +133,8 @@ http_stop() {
 
 # ipxe_boot NAME MEM_MB IPXE_SCRIPT: boots QEMU through the iPXE ROM with
 # IPXE_SCRIPT as boot.ipxe; the serial console goes to $logs/NAME.log.
-# QEMU_NIC_EXTRA is appended to the -nic option (more guestfwd= rules).
+# QEMU_NIC_EXTRA is appended to the -nic option (more guestfwd= rules);
+# QEMU_STDIN (default /dev/null) is what the serial console reads.
 # Times out after QEMU_TIMEOUT (default 180) seconds. Prints the seconds taken.
 ipxe_boot() {
 	name=$1
@@ -148,7 +149,7 @@ ipxe_boot() {
 	timeout "${QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -m "$mem" \
 		-nographic -no-reboot -boot n \
 		-nic "user,model=virtio-net-pci,restrict=on,tftp=$tftp,bootfile=boot.ipxe,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:$HTTP_PORT${QEMU_NIC_EXTRA:-}" \
-		</dev/null >"$log" 2>&1 || rc=$?
+		<"${QEMU_STDIN:-/dev/null}" >"$log" 2>&1 || rc=$?
 	boot_ended "$name" "$rc"
 	echo $(($(date +%s) - start))
 }
@@ -156,6 +157,18 @@ ipxe_boot() {
 # log_has NAME TEXT: the boot log holds TEXT (fixed string).
 log_has() {
 	grep -aqF -- "$2" "$logs/$1.log"
+}
+
+# wait_log NAME TEXT COUNT SECONDS: until TEXT appears COUNT times in the
+# boot log (false after SECONDS).
+wait_log() {
+	i=0
+	while n=$(grep -a -c -F -- "$2" "$logs/$1.log" 2>/dev/null) || true
+	      [ "${n:-0}" -lt "$3" ]; do
+		i=$((i + 1))
+		[ "$i" -lt $(($4 * 5)) ] || return 1
+		sleep 0.2
+	done
 }
 
 # log_live NAME: the boot log holds the live root's marker from PID 1.

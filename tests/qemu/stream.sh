@@ -18,6 +18,9 @@
 #                  format) fetched from <URL>.verity, dm-verity over
 #                  /dev/nbd0: the live root is on /dev/mapper/netinit-root
 #   verity-wrong   a wrong root hash: refused before the handoff
+#   verity-retry   the same with netinit.onerror=shell (dracut's initrd, which
+#                  has a shell): at the shell, no backend process, /dev/nbd0
+#                  disconnected, no netinit-root; 'exit' retries on /dev/nbd0
 #   norange-auto   a server that ignores Range (streamd's /norange/):
 #                  auto says so and fetches, the live root is reached
 #   no-nbd         the nbd module refused (module_blacklist=nbd): one line
@@ -58,6 +61,8 @@
 #                  /dev/mapper/netinit-root
 #   nbd-dracut     dracut 059 on root=live:/dev/nbd0 from nbd-server: the
 #                  live root is reached, no resident process
+#   nbd-verity-wrong  nbd:// with a wrong root hash: refused, and both
+#                  devices (image /dev/nbd0, tree /dev/nbd1) disconnected
 #   nbd-noexport   nbd://10.0.2.101/nope (nbd-server has no such export):
 #                  one line with the server's words, then the error path
 # STREAM_CASES picks cases (default: all). Prints a table with the seconds to
@@ -74,7 +79,7 @@ mkdir -p "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
 sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-64.squashfs" 64
-all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong gen-verity norange-auto no-nbd no-dm-verity truncated dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-dracut nbd-noexport"
+all="stream-on fetch-off auto-lowmem fetch-lowmem verity verity-wrong verity-retry gen-verity norange-auto no-nbd no-dm-verity truncated dracut dracut-verity dracut106 nbd-server nbdkit nbd-verity nbd-verity-wrong nbd-dracut nbd-noexport"
 cases=${STREAM_CASES:-$all}
 case " $cases " in
 *lowmem*) sh "$top/tests/lab/liveroot-stream.sh" "$work/stream-256.squashfs" 256 ;;
@@ -82,7 +87,7 @@ esac
 "$top/gen_initramfs.sh" --standalone --netinit "$top/build/netinit" --modules "$mods" \
 	--output "$sw/netinit-standalone.igz" >/dev/null
 case " $cases " in
-*"dracut "* | *" dracut-verity "*)
+*"dracut "* | *" dracut-verity "* | *" verity-retry "*)
 	sh "$top/tests/lab/dracut-initrd.sh" >/dev/null
 	"$top/gen_initramfs.sh" --base "$lab/dracut.igz" --netinit "$top/build/netinit" \
 		--modules "$mods" --output "$sw/netinit-dracut.igz" >/dev/null
@@ -281,6 +286,51 @@ for c in $cases; do
 		check_refused "$c"
 		record "$c" "verity: a wrong root hash is refused" "$ok"
 		;;
+	verity-retry)
+		bad=$(printf '%s' "$roothash" | sed 's/^0/1/; t; s/^./0/')
+		fifo="$work/retry.in"
+		rm -f "$fifo"
+		mkfifo "$fifo"
+		: >"$logs/stream-http.log"
+		QEMU_STDIN=$fifo ipxe_boot "$c" 512 "$(printf '#!ipxe\nkernel http://10.0.2.100/vmlinuz %s\ninitrd http://10.0.2.100/netinit-dracut.igz\nboot\n' \
+			"${base%halt}shell netinit.url=http://10.0.2.100/stream-64.squashfs netinit.stream=on \
+netinit.verity=$bad rd.live.overlay.overlayfs=1")" >"$work/secs" &
+		qpid=$!
+		exec 3>"$fifo"
+		if wait_log "$c" "'exit' to retry the boot" 1 150; then
+			sleep 3
+			# what the failure left: the backend (its comm), /dev/nbd0
+			# connected (its pid file), the dm device; markers computed by
+			# the shell (the console echoes what is typed); bash may take
+			# the first line for a terminal answer: typed again if need be
+			for try in 1 2 3; do
+				# shellcheck disable=SC2016 # the guest's shell expands it
+				printf '%s\n' 'for f in /proc/[0-9]*/comm; do read -r x <"$f"; [ "$x" != netinit-stream ] || echo NIRETRY-BACKEND-$((1+1)); done 2>/dev/null; [ ! -e /sys/block/nbd0/pid ] || echo NIRETRY-NBD0-$((2+2)); [ ! -e /dev/mapper/netinit-root ] || echo NIRETRY-DM-$((3+3)); echo NIRETRY-DONE-$((4+4))' >&3
+				! wait_log "$c" NIRETRY-DONE-8 1 10 || break
+				echo "$c: try $try: no output yet, typing the probe again" >&2
+			done
+			printf 'exit\n' >&3
+			wait_log "$c" "'exit' to retry the boot" 2 150 || true
+			sleep 2
+			printf 'echo o >/proc/sysrq-trigger\n' >&3
+		fi
+		wait "$qpid" || true
+		exec 3>&-
+		rm -f "$fifo"
+		secs=$(cat "$work/secs")
+		live='' avail='' shmem='' stats='' reqs=$(grep -c "GET /stream-64.squashfs " "$logs/stream-http.log" || true)
+		check "$c" "NIRETRY-DONE-8"
+		check_not "$c" "NIRETRY-BACKEND-2"
+		check_not "$c" "NIRETRY-NBD0-4"
+		check_not "$c" "NIRETRY-DM-6"
+		check "$c" "netinit: shell exited: retrying the boot"
+		n=$(grep -a -c "stream: /dev/nbd0 is the image" "$logs/$c.log" || true)
+		[ "$n" = 2 ] || { echo "$c: /dev/nbd0 attached $n times, want 2 (one per attempt)" >&2; ok=0; }
+		n=$(grep -a -c "verity: the root hash does not match the hash tree" "$logs/$c.log" || true)
+		[ "$n" = 2 ] || { echo "$c: the root hash refused $n times, want 2" >&2; ok=0; }
+		check_not "$c" "Kernel panic"
+		record "$c" "verity: failure undone, the retry on nbd0" "$ok"
+		;;
 	norange-auto)
 		boot "$c" 512 norange/stream-64.squashfs "netinit.stream=auto"
 		check "$c" "answered a Range request with the whole file (HTTP 200)"
@@ -359,6 +409,15 @@ rd.live.overlay.overlayfs=1" dracut
 		check "$c" "stream: /dev/nbd0 is nbd://10.0.2.102:10809/stream-64.squashfs ("
 		live_checks "$c" stream-64.squashfs nbd
 		record "$c" "nbd:// from nbdkit, kernel-held" "$ok"
+		;;
+	nbd-verity-wrong)
+		bad=$(printf '%s' "$roothash" | sed 's/^0/1/; t; s/^./0/')
+		boot "$c" 512 nbd://10.0.2.102/stream-64.squashfs "netinit.verity=$bad"
+		check "$c" "verity: the root hash does not match the hash tree"
+		check "$c" "block nbd1: NBD_DISCONNECT"
+		check "$c" "block nbd0: NBD_DISCONNECT"
+		check_refused "$c"
+		record "$c" "nbd:// wrong root hash: both devices disconnected" "$ok"
 		;;
 	nbd-verity)
 		boot "$c" 512 nbd://10.0.2.102/stream-64.squashfs "netinit.verity=$roothash"
