@@ -366,8 +366,7 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 	if (rc < 0)
 		return rc;
 	/* for cache mode's RAM check: after the handoff /proc is not ours to open */
-	if (!s.meminfo)
-		s.meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	s.meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);	/* once: PID 1 calls this once */
 	for (round = 0; round <= cfg->retries; round++) {
 		if (round) {
 			log_info("no mirror answered a Range request, round %u of %u", round + 1,
@@ -383,8 +382,8 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 				log_info("streaming %s (%llu MiB) from %s: Range answered, %s%s",
 					 s.m[i].text, MiB(s.size), s.c.host,
 					 s.validator[0] ? (s.validator[0] == '"' ? "ETag " :
-					 "Last-Modified ") : "no validator (a replaced image is "
-					 "noticed only by its size)", s.validator);
+					 "Last-Modified ") : "no validator (only its size is "
+					 "checked)", s.validator);
 				return 0;
 			}
 			if (rc == -EOPNOTSUPP) {
@@ -618,6 +617,8 @@ static int skip_payload(int sock, uint32_t len)
 
 /* ---- cache mode: the whole image into RAM behind the reads ---- */
 
+static const char dropped[] = "copy dropped, the root streams";
+
 /*
  * Whether the rest of the copy fits: MemAvailable (read from the fd
  * opened before the handoff) must cover it plus max(64 MiB, RAM / 16)
@@ -637,8 +638,8 @@ static int copy_fits(void)
 		avail = strtoull(p + 13, NULL, 10) << 10;
 	if (avail >= left + floor)
 		return 1;
-	log_err("cache: %llu MiB of RAM available, %llu to copy, %llu to spare: no copy, the "
-		"root streams", MiB(avail), MiB(left), MiB(floor));
+	log_err("cache: %llu MiB RAM available, %llu to copy, %llu spare: %s", MiB(avail),
+		MiB(left), MiB(floor), dropped);
 	return 0;
 }
 
@@ -678,8 +679,11 @@ static void copy_start(void)
 	s.copying = 1;
 }
 
-/* The whole image is in: check the pin, then off the network for good. */
-static void copy_done(void)
+/*
+ * The whole image is in: check the pin (-EBADMSG, logged loudly: the
+ * caller drops the copy), then off the network for good.
+ */
+static int copy_done(void)
 {
 	uint8_t d[SHA256_LEN];
 	char hex[SHA256_HEX];
@@ -689,15 +693,14 @@ static void copy_done(void)
 		sha256_final(&s.hash, d);
 		sha256_hex(d, hex);
 		if (strcmp(hex, s.cfg->sha256)) {
-			log_err("!!! cache: sha256 %s is not netinit.sha256: copy dropped, the root "
-				"streams (dm-verity checks it) !!!", hex);
-			copy_drop();
-			return;
+			log_err("!!! cache: sha256 %s is not netinit.sha256: %s !!!", hex, dropped);
+			return -EBADMSG;
 		}
 	}
 	drop_conn();
 	log_notice("image in RAM after %llu s: the network is no longer needed",
 		   (unsigned long long)(clock_ms() - s.t_copy) / 1000);
+	return 0;
 }
 
 /*
@@ -719,17 +722,21 @@ static void copy_step(void)
 			sha256_update(&s.hash, slot_data(sl), (size_t)chunk_len(s.hashed));
 		s.hashed++;
 	}
-	if (s.hashed == s.nchunks)
-		copy_done();
-	else if (!copy_fits())
-		copy_drop();
-	else if (s.tick++, fetch(s.hashed, s.hashed + COPY_RUN - 1, 0) < 0) {
-		log_err("cache: no mirror: copy dropped, the root streams");
-		copy_drop();
-	} else if (s.cfg->stream_rate) {
-		/* wait what the bytes that came take at the cap */
-		s.pause = (int)((s.bytes_http - rx) * 1000 / 1024 / s.cfg->stream_rate);
+	if (s.hashed == s.nchunks) {
+		if (copy_done() == 0)
+			return;
+	} else if (copy_fits()) {
+		s.tick++;
+		if (fetch(s.hashed, s.hashed + COPY_RUN - 1, 0) == 0) {
+			/* wait what the bytes that came take at the cap */
+			if (s.cfg->stream_rate)
+				s.pause = (int)((s.bytes_http - rx) * 1000 / 1024 /
+						s.cfg->stream_rate);
+			return;
+		}
+		log_err("cache: no mirror: %s", dropped);
 	}
+	copy_drop();
 }
 
 int stream_serve(int sock)
@@ -845,19 +852,18 @@ void stream_resident(char *argv0)
 	 * moment memory is tightest, and the OOM killer must not pick us then */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
-		log_err("oom_score_adj -1000 refused: the OOM killer may pick this backend");
+		log_err("oom_score_adj: the OOM killer may pick this backend");
 	if (fd >= 0)
 		close(fd);
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_err("mlockall: %s: the backend may be paged out", strerror(errno));
-	/* cache mode: the image's region is locked page by page as the copy
-	 * fills it (Linux < 4.4 refuses MCL_ONFAULT: then all at once, once
-	 * copy_fits() said the image fits) */
-	if (s.cfg->stream == STREAM_CACHE)
-		mlockall(MCL_FUTURE | MCL_ONFAULT);
+	/* what is mapped from now on (cache mode's copy of the image) is locked
+	 * page by page as it is filled (Linux < 4.4 refuses MCL_ONFAULT: then
+	 * all at once, once copy_fits() said the image fits) */
+	mlockall(MCL_FUTURE | MCL_ONFAULT);
 	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
-		log_err("PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on this "
-			"backend", strerror(errno));
+		log_err("PR_SET_IO_FLUSHER: %s: writeback may wait on this backend",
+			strerror(errno));
 	for (fd = 0; fd < 3; fd++)
 		if (fd != s.meminfo)
 			close(fd);

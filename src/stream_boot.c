@@ -49,9 +49,9 @@ static enum cmdline_stream auto_pick(uint64_t size)
 		if ((uint64_t)si.totalram * si.mem_unit / 4 > keep)
 			keep = (uint64_t)si.totalram * si.mem_unit / 4;
 	}
-	log_notice("netinit.stream=auto: %s the %llu MiB image: %llu MiB of RAM free, "
-		   "max(256 MiB, RAM / 4) = %llu to keep", size + keep > free_ram ? "streaming" :
-		   "caching", MiB(size), MiB(free_ram), MiB(keep));
+	log_notice("netinit.stream=auto: %s the %llu MiB image: %llu MiB free, %llu to "
+		   "keep", size + keep > free_ram ? "streaming" : "caching", MiB(size),
+		   MiB(free_ram), MiB(keep));
 	return size + keep > free_ram ? STREAM_ON : STREAM_CACHE;
 }
 
@@ -229,13 +229,11 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 
 	if (cfg->sha256[0] && !cfg->verity[0]) {
 		if (cfg->stream == STREAM_AUTO) {
-			log_info("netinit.stream=auto: fetching: only a fetch checks netinit.sha256 "
-				 "alone");
+			log_info("netinit.stream=auto: fetching: netinit.sha256 alone pins it");
 			return 0;
 		}
-		log_err("netinit.sha256 pins the whole image, which a streamed root is read before: "
-			"add netinit.verity=ROOTHASH (veritysetup format) or fetch it "
-			"(netinit.stream=off)");
+		log_err("netinit.sha256 pins the whole image, not the blocks read before: add "
+			"netinit.verity=ROOTHASH (veritysetup format) or netinit.stream=off");
 		return -EINVAL;
 	}
 	if (!cfg->nbd) {
