@@ -69,7 +69,7 @@
 #define BACKOFF_MIN_MS 250u
 #define BACKOFF_MAX_MS 5000u
 #define NO_CHUNK       UINT64_MAX
-#define COPY_RUN       16u		/* chunks a step of the cache copy asks for: 2 MiB */
+#define COPY_RUN       4u		/* chunks a step of the copy asks for: 512 KiB (a read waits for at most one step) */
 #define HASH_STEP      32u		/* chunks hashed between two looks at the socket */
 #define COPY_FLOOR     (64ULL << 20)	/* RAM the copy always leaves: max(this, RAM / 16) */
 #define MiB(x)         ((unsigned long long)(x) >> 20)
