@@ -118,8 +118,11 @@ say() {
 	echo "$*" >/dev/console
 }
 hold() {
+	# open before READY: bytes that reach a closed tty are lost
+	exec 3</dev/ttyS1
 	say "NETINIT-FAULT-READY $1"
-	read -r g </dev/ttyS1
+	read -r g <&3
+	exec 3<&-
 	say "NETINIT-FAULT-GO $g"
 	date +%s >/tmp/t0
 }
