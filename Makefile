@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 60
 CLANG        ?= clang
 FUZZ_CFLAGS  := -O1 -g $(WARN) -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders fuzz fuzz-replay netlab netlab-servers netlab-v6 netlab-stream host host-test nbd-host-test stream-test
+.PHONY: all deps check unit lint demo bench clean e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders fuzz fuzz-replay netlab netlab-servers netlab-v6 netlab-stream netlab-cache host host-test nbd-host-test stream-test
 all: $(BUILD)/netinit
 
 # The fetch stage as a host program (tests/host/netinit_fetch_main.c in front
@@ -226,6 +226,12 @@ netlab-v6: $(BUILD)/netinit
 netlab-stream: $(BUILD)/netinit
 	@flock /tmp/netlab.lock sh tests/netlab/stream-faults.sh
 
+# Cache mode in the namespace lab (tests/netlab/stream-faults.sh's cache
+# cases: off the network once copied, a sha256 pin not matched, RAM pressure
+# during the copy; 3 boots).
+netlab-cache: $(BUILD)/netinit
+	@flock /tmp/netlab.lock env SFAULT_CASES="cache cache-sha cache-pressure" sh tests/netlab/stream-faults.sh
+
 # The fetch stage's fault matrix (tests/fault/faultd.py), 9 boots, ~2 min.
 e2e-faults: $(BUILD)/netinit
 	@sh tests/qemu/fetch-faults.sh
@@ -235,7 +241,7 @@ e2e-faults: $(BUILD)/netinit
 e2e-stream-proof:
 	@sh tests/qemu/stream-proof.sh
 
-check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers netlab-v6 netlab-stream
+check: deps all unit fuzz-replay host-test nbd-host-test stream-test lint e2e e2e-faults e2e-stream-proof e2e-stream e2e-loaders netlab netlab-servers netlab-v6 netlab-stream netlab-cache
 
 # Benchmarks (not part of check): writes bench/results.{csv,md} and bench/*.png
 # from one real run, about 45 minutes on 2 cores (stream mode's rows

@@ -565,6 +565,26 @@ else:
 w = L.append
 if len(L) == ntargets:
     w("- none among the sections run.")
+crows = [r for r in rows if r["section"] == "cache"]
+if crows:
+    def cval(case, metric):
+        return [float(r["value"]) for r in crows if r["case"] == case and
+                r["metric"] == metric and r["value"]]
+    w("")
+    w("## Cache mode: fetch, stream and cache side by side")
+    w("")
+    w("The cache section (bench/run.sh `cache`): the %d MiB image at -m 1024, standalone," % 380)
+    w("rounds alternating fetch (`netinit.stream=off`), stream (`on`) and cache; seconds")
+    w("from kernel start (console timestamps). Off the network: fetch's `fetched` line,")
+    w("cache's `the network is no longer needed` (the bench image's init waits for it).")
+    w("")
+    w("| mode | live root (s), each round | mean | off the network (s), each round | mean |")
+    w("|---|---|---:|---|---:|")
+    for case, name in (("netinit-standalone", "fetch"), ("stream", "stream"), ("cache", "cache")):
+        lv, ov = cval(case, "live_s"), cval(case, "offline_s")
+        w("| %s | %s | %s | %s | %s |" % (
+            name, " / ".join("%.1f" % v for v in lv), "%.1f" % (sum(lv) / len(lv)) if lv else "-",
+            " / ".join("%.1f" % v for v in ov) or "never", "%.1f" % (sum(ov) / len(ov)) if ov else "-"))
 w("")
 w("## Method and caveats")
 w("")

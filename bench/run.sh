@@ -28,6 +28,10 @@
 #             alternating), and one boot each with nibench.live: figures
 #             from the live root (MemAvailable, bench/liveread.c's random
 #             4 KiB read latency and sequential read of /pad.bin)
+#   cache     (not in the default list) fetch, stream and cache mode side
+#             by side on the 380 MiB image at -m 1024, REPS rounds: time
+#             from kernel start to the live root and to the network no
+#             longer needed (BENCH_SECTIONS=cache BENCH_NAME=results-cache)
 # BENCH_QUICK=1: 1 run instead of 5, curve at 64 and 128 MiB only, no
 # stream-only sizes; the report says so. BENCH_REPS overrides the
 # number of runs. BENCH_NAME (default results) names the CSV and the page:
@@ -115,6 +119,7 @@ prepare() {
 	want guest && sizes="$sizes $MAIN_SIZE"
 	want curve && sizes="$sizes $CURVE_SIZES"
 	want stream && sizes="$sizes $STREAM_SIZES"
+	want cache && sizes="$sizes $MAIN_SIZE"
 	# combined.igz (a second copy of the image) only where it is booted
 	csizes=$sizes
 	want stream && sizes="$sizes $MAIN_SIZE $STREAM_ONLY"
@@ -191,6 +196,8 @@ ipxe_script() {
 	netinit-standalone) printf '%s\n' "#!ipxe" "$k $fetch" \
 		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
 	stream) printf '%s\n' "#!ipxe" "$k netinit.url=http://10.0.2.100/$img netinit.stream=on" \
+		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
+	cache) printf '%s\n' "#!ipxe" "$k netinit.url=http://10.0.2.100/$img netinit.stream=cache" \
 		"initrd http://10.0.2.100/netinit-standalone.igz" boot ;;
 	stream-verity) printf '%s\n' "#!ipxe" \
 		"$k netinit.url=http://10.0.2.100/$img netinit.stream=on netinit.verity=$(cat "$bdir/image-$2.roothash")" \
@@ -435,6 +442,39 @@ stream_section() {
 	row meta stream 0 load_end "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the stream section ends"
 }
 
+# --- cache mode ---------------------------------------------------------
+
+# fetch, stream and cache side by side (netinit.stream=off/on/cache,
+# standalone, $MAIN_SIZE MiB, -m $GUEST_MEM), REPS rounds alternating:
+# kernel start to the live root (netinit's switch_root) and to the moment
+# the network is no longer needed (fetch: its "fetched" line; cache: the
+# resident's "the network is no longer needed", the bench image's init
+# waits for it; stream: never).
+cache_section() {
+	n=$MAIN_SIZE
+	say "cache: fetch, stream and cache, $n MiB image, -m $GUEST_MEM"
+	row meta cache 0 load "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the cache section starts"
+	i=1
+	while [ "$i" -le "$REPS" ]; do
+		for c in netinit-standalone stream cache; do
+			l="$logs/cache-$c-$i.log"
+			bench_boot "cache-$c-$i" "$GUEST_MEM" "$(ipxe_script "$c" "$n")" \
+				"$((2 * $(limit_for "$n")))"
+			live=$(ts "$l" "netinit: switched root")
+			case $c in
+			netinit-standalone) off=$(ts "$l" "netinit: fetched ") ;;
+			stream) off= ;;
+			cache) off=$(ts "$l" "the network is no longer needed") ;;
+			esac
+			row cache "$c" "$i" live_s "$live" "kernel start to switch_root; boot $BOOT_RESULT"
+			row cache "$c" "$i" offline_s "$off" "kernel start to the network no longer needed"
+			say "  cache-$c-$i: $BOOT_RESULT $BOOT_WHY, live root at ${live:-?} s, off the network at ${off:-never} s"
+		done
+		i=$((i + 1))
+	done
+	row meta cache 0 load_end "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the cache section ends"
+}
+
 # One side-by-side round per repetition: netinit (genkernel contract,
 # tmpfs) and busybox wget (into ramfs, its best case), same image, same
 # server, same -m. MiB/s over the whole download command: netinit from
@@ -633,7 +673,7 @@ row meta run 0 started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc) CPUs; load $(c
 row meta run 0 quick "$QUICK" "reps $REPS; curve $CURVE_SIZES; stream $STREAM_SIZES${STREAM_ONLY:+ (stream only $STREAM_ONLY)}"
 row meta run 0 sections "$SECTIONS" ""
 row meta run 0 commit "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(uname -r)"
-for s in sizes host guest ram curve stream; do
+for s in sizes host guest ram curve stream cache; do
 	want "$s" || continue
 	"${s}_section"
 done

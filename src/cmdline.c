@@ -304,8 +304,8 @@ static const struct choice {
 	int first;
 	const char *what;
 } choices[] = {
-	{ (const char *const[]){ "off", "on", "auto", NULL }, STREAM_OFF,
-	  "is not off, on or auto; pick one of them" },
+	{ (const char *const[]){ "off", "on", "auto", "cache", NULL }, STREAM_OFF,
+	  "is not off, on, auto or cache; pick one of them" },
 	{ (const char *const[]){ "shell", "reboot", "halt", NULL }, ONERROR_SHELL,
 	  "is not shell, reboot or halt; pick one of them" },
 	{ (const char *const[]){ "auto", "genkernel", "dracut", "standalone", NULL }, MODE_AUTO,
@@ -377,6 +377,7 @@ static const struct num_rule {
 	{ 1, TIMEOUT_MAX, "; give how many seconds below netinit.speed_limit leave a mirror" },
 	{ 1, STREAM_CACHE_MAX, "; give the stream read cache in MiB" },
 	{ 1, TIMEOUT_MAX, "; give how many seconds a stalled stream read may wait" },
+	{ 0, SPEED_LIMIT_MAX, "; give KiB/s (0: no cap)" },
 };
 
 static int set_num(struct netinit_config *cfg, struct arg *a)
@@ -424,6 +425,7 @@ static const struct cmdline_key {
 	{ ".stream", set_choice, offsetof(struct netinit_config, stream), 0 },
 	{ ".stream.cache", NUM(stream_cache_mib, 6) },
 	{ ".stream.timeout", NUM(stream_timeout, 7) },
+	{ ".stream.rate", NUM(stream_rate, 8) },
 	{ ".verity", set_hex, offsetof(struct netinit_config, verity), 1 },
 	{ "docache", set_one, FIELD(docache) },
 	{ "rd.live.ram", set_live_ram, 0, 0 },

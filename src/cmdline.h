@@ -24,7 +24,8 @@ enum cmdline_onerror {
 enum cmdline_stream {
 	STREAM_OFF = 0,		/* fetch the image into RAM (the default) */
 	STREAM_ON,		/* never copy it: a network block device (/dev/nbdN) */
-	STREAM_AUTO,		/* fetch when it fits with room to spare, else stream */
+	STREAM_AUTO,		/* fetch, cache or stream: whichever fits (stream_boot.c) */
+	STREAM_CACHE,		/* stream at once, copy the whole image into RAM behind it */
 };
 
 enum cmdline_mode {
@@ -62,6 +63,7 @@ struct netinit_config {
 	enum cmdline_stream stream;		/* netinit.stream= */
 	unsigned stream_cache_mib;		/* netinit.stream.cache= MiB (default 4) */
 	unsigned stream_timeout;		/* netinit.stream.timeout= seconds (default 300) */
+	unsigned stream_rate;			/* netinit.stream.rate= KiB/s of the cache copy (0: no cap) */
 	char verity[129];			/* netinit.verity= root hash, lower-case hex, "" if absent */
 	int docache;				/* genkernel "docache" (a second copy) */
 	int live_ram;				/* dracut rd.live.ram (a second copy) */

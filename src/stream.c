@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -44,6 +46,7 @@
 #include "httpc.h"
 #include "log.h"
 #include "nbd_wire.h"
+#include "sha256.h"
 #include "stream.h"
 #include "tcp.h"
 #include "url.h"
@@ -66,6 +69,9 @@
 #define BACKOFF_MIN_MS 250u
 #define BACKOFF_MAX_MS 5000u
 #define NO_CHUNK       UINT64_MAX
+#define COPY_RUN       4u		/* chunks a step of the copy asks for: 512 KiB (a read waits for at most one step) */
+#define HASH_STEP      32u		/* chunks hashed between two looks at the socket */
+#define COPY_FLOOR     (64ULL << 20)	/* RAM the copy always leaves: max(this, RAM / 16) */
 #define MiB(x)         ((unsigned long long)(x) >> 20)
 
 struct mirror {
@@ -77,7 +83,7 @@ struct mirror {
 };
 
 struct slot {
-	uint64_t chunk;			/* NO_CHUNK when empty */
+	uint64_t chunk;			/* meaningful when valid */
 	uint64_t stamp;			/* LRU; == tick: pinned for the request served */
 	int valid;
 };
@@ -96,6 +102,18 @@ static struct {
 	uint64_t seq_end;			/* where the last read ended */
 	unsigned long n_reads;			/* NBD reads answered */
 	uint64_t bytes_http;			/* body bytes received */
+	/* cache mode (netinit.stream=cache): cache/slots/nslots become a
+	 * cache of one slot per chunk of the image (never evicting), the
+	 * configured LRU cache waits in lru_* in case the copy gives way */
+	uint8_t *lru_cache;
+	struct slot *lru_slots;
+	unsigned lru_n;
+	uint64_t hashed;			/* chunks 0..hashed-1 are in (and hashed if pinned) */
+	uint64_t t_copy;			/* when the copy started */
+	int pause;				/* ms to wait before the next step (netinit.stream.rate) */
+	struct sha256 hash;
+	int meminfo;				/* /proc/meminfo, opened before the handoff */
+	int copying;
 } s;
 
 static volatile sig_atomic_t stats_wanted;	/* SIGUSR1: log the counters */
@@ -352,7 +370,7 @@ static int first_contact(struct mirror *m)
 
 static int cache_alloc(void)
 {
-	unsigned i, n = s.cfg->stream_cache_mib * (1024 * 1024 / STREAM_CHUNK);
+	unsigned n = s.cfg->stream_cache_mib * (1024 * 1024 / STREAM_CHUNK);
 
 	if (n < STREAM_MIN_SLOTS)
 		n = STREAM_MIN_SLOTS;
@@ -367,12 +385,8 @@ static int cache_alloc(void)
 			n / (1024 * 1024 / STREAM_CHUNK));
 		return -ENOMEM;
 	}
-	s.nslots = n;
-	for (i = 0; i < n; i++) {
-		s.slots[i].chunk = NO_CHUNK;
-		s.slots[i].valid = 0;
-		s.slots[i].stamp = 0;
-	}
+	s.nslots = s.lru_n = n;
+	memset(s.slots, 0, n * sizeof(*s.slots));
 	return 0;
 }
 
@@ -406,6 +420,8 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 	rc = cache_alloc();
 	if (rc < 0)
 		return rc;
+	/* for cache mode's RAM check: after the handoff /proc is not ours to open */
+	s.meminfo = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);	/* once: PID 1 calls this once */
 	for (round = 0; round <= cfg->retries; round++) {
 		if (round) {
 			log_info("no mirror answered a Range request, round %u of %u", round + 1,
@@ -421,8 +437,8 @@ int stream_open(const struct netinit_config *cfg, uint32_t next_server, uint64_t
 				log_info("streaming %s (%llu MiB) from %s: Range answered, %s%s",
 					 s.m[i].text, MiB(s.size), s.c.host,
 					 s.validator[0] ? (s.validator[0] == '"' ? "ETag " :
-					 "Last-Modified ") : "no validator (a replaced image is "
-					 "noticed only by its size)", s.validator);
+					 "Last-Modified ") : "no validator (only its size is "
+					 "checked)", s.validator);
 				return 0;
 			}
 			if (rc == -EOPNOTSUPP) {
@@ -551,7 +567,7 @@ static int ensure(uint64_t off, uint32_t len, uint64_t span_end)
 	uint64_t span = (span_end - 1) / STREAM_CHUNK, c;
 	/* sequential: this read continues the last one, or the chunk before it
 	 * is cached (the kernel's readahead may send the next pieces first) */
-	unsigned ra = off == s.seq_end || (c0 && lookup(c0 - 1)) ? s.nslots / 4 : 0;
+	unsigned ra = off == s.seq_end || (c0 && lookup(c0 - 1)) ? s.lru_n / 4 : 0;
 	int rc;
 
 	s.tick++;
@@ -663,6 +679,130 @@ static int skip_payload(int sock, uint32_t len)
 	return 0;
 }
 
+/* ---- cache mode: the whole image into RAM behind the reads ---- */
+
+static const char dropped[] = "copy dropped, the root streams";
+
+/*
+ * Whether the rest of the copy fits: MemAvailable (read from the fd
+ * opened before the handoff) must cover it plus max(64 MiB, RAM / 16)
+ * left to the live system; unknown counts as 0. Else one line, no copy.
+ */
+static int copy_fits(void)
+{
+	char b[512], *p;
+	ssize_t n = pread(s.meminfo, b, sizeof(b) - 1, 0);
+	uint64_t floor, avail = 0, left = (s.nchunks - s.hashed) * STREAM_CHUNK;
+
+	b[n > 0 ? n : 0] = '\0';
+	floor = strtoull(b + 9, NULL, 10) << 6;		/* MemTotal kB / 16, in bytes */
+	if (floor < COPY_FLOOR)
+		floor = COPY_FLOOR;
+	if ((p = strstr(b, "MemAvailable:")))
+		avail = strtoull(p + 13, NULL, 10) << 10;
+	if (avail >= left + floor)
+		return 1;
+	log_err("cache: %llu MiB RAM available, %llu to copy, %llu spare: %s", MiB(avail),
+		MiB(left), MiB(floor), dropped);
+	return 0;
+}
+
+#define REGION_LEN ((size_t)s.nchunks * (STREAM_CHUNK + sizeof(struct slot)))
+
+/* Back to plain stream mode: the region's pages go back to the kernel. */
+static void copy_drop(void)
+{
+	munmap(s.cache, REGION_LEN);
+	s.cache = s.lru_cache;
+	s.slots = s.lru_slots;
+	s.nslots = s.lru_n;
+	s.copying = 0;
+}
+
+/*
+ * Maps the region: the image's chunks, then their slots (zero: empty).
+ * Pages are committed (and locked, MCL_ONFAULT) as chunks arrive.
+ */
+static void copy_start(void)
+{
+	uint8_t *r;
+
+	if (s.cfg->stream != STREAM_CACHE || !copy_fits())
+		return;
+	r = mmap(NULL, REGION_LEN, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return;		/* cannot happen with MAP_NORESERVE: no line for it */
+	s.lru_cache = s.cache;
+	s.lru_slots = s.slots;
+	s.cache = r;
+	s.slots = (struct slot *)(r + s.nchunks * STREAM_CHUNK);
+	s.nslots = (unsigned)s.nchunks;
+	sha256_init(&s.hash);
+	s.t_copy = clock_ms();
+	s.copying = 1;
+}
+
+/*
+ * The whole image is in: check the pin (-EBADMSG, logged loudly: the
+ * caller drops the copy), then off the network for good.
+ */
+static int copy_done(void)
+{
+	uint8_t d[SHA256_LEN];
+	char hex[SHA256_HEX];
+
+	s.copying = 0;
+	if (s.cfg->sha256[0]) {
+		sha256_final(&s.hash, d);
+		sha256_hex(d, hex);
+		if (strcmp(hex, s.cfg->sha256)) {
+			log_err("!!! cache: sha256 %s is not netinit.sha256: %s !!!", hex, dropped);
+			return -EBADMSG;
+		}
+	}
+	drop_conn();
+	log_notice("image in RAM after %llu s: the network is no longer needed",
+		   (unsigned long long)(clock_ms() - s.t_copy) / 1000);
+	return 0;
+}
+
+/*
+ * One step while no request waits: hash (when pinned) the chunks present
+ * in order from s.hashed, at most HASH_STEP of them; at the first missing
+ * one, check the RAM and fetch the run that starts there.
+ */
+static void copy_step(void)
+{
+	struct slot *sl;
+	uint64_t rx = s.bytes_http;
+	unsigned n = 0;
+
+	s.pause = 0;
+	while ((sl = lookup(s.hashed))) {	/* none is chunk nchunks */
+		if (n++ == HASH_STEP)
+			return;
+		if (s.cfg->sha256[0])
+			sha256_update(&s.hash, slot_data(sl), (size_t)chunk_len(s.hashed));
+		s.hashed++;
+	}
+	if (s.hashed == s.nchunks) {
+		if (copy_done() == 0)
+			return;
+	} else if (copy_fits()) {
+		s.tick++;
+		if (fetch(s.hashed, s.hashed + COPY_RUN - 1, 0) == 0) {
+			/* wait what the bytes that came take at the cap */
+			if (s.cfg->stream_rate)
+				s.pause = (int)((s.bytes_http - rx) * 1000 / 1024 /
+						s.cfg->stream_rate);
+			return;
+		}
+		log_err("cache: no mirror: %s", dropped);
+	}
+	copy_drop();
+}
+
 int stream_serve(int sock)
 {
 	static struct nbd_wire_req q[QUEUE_MAX];
@@ -673,7 +813,18 @@ int stream_serve(int sock)
 	nbd_wire_rx_init(&in.rx);
 	in.off = in.len = 0;
 	s.c.quiet = 1;		/* a stall is one line, not one per attempt */
+	copy_start();
 	for (;;) {
+		/* the kernel's reads first: the copy steps in when none is waiting */
+		if (s.copying && in.off == in.len) {
+			struct pollfd p = { sock, POLLIN, 0 };
+
+			n = (unsigned)poll(&p, 1, s.pause);
+			if (n == 0)
+				copy_step();
+			if (n + 1 < 2)
+				continue;	/* stepped, or EINTR */
+		}
 		for (n = 0; n < QUEUE_MAX; n++) {
 			rc = next_request(sock, &q[n], n == 0);
 			if (rc < 0)
@@ -765,17 +916,21 @@ void stream_resident(char *argv0)
 	 * moment memory is tightest, and the OOM killer must not pick us then */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "-1000", 5) != 5)
-		log_err("cannot set oom_score_adj -1000: the OOM killer may pick the root's "
-			"backend");
+		log_err("oom_score_adj: the OOM killer may pick this backend");
 	if (fd >= 0)
 		close(fd);
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		log_err("mlockall: %s: the backend may be paged out", strerror(errno));
+	/* what is mapped from now on (cache mode's copy of the image) is locked
+	 * page by page as it is filled (Linux < 4.4 refuses MCL_ONFAULT: then
+	 * all at once, once copy_fits() said the image fits) */
+	mlockall(MCL_FUTURE | MCL_ONFAULT);
 	if (prctl(PR_SET_IO_FLUSHER, 1, 0, 0, 0) < 0)
-		log_err("PR_SET_IO_FLUSHER: %s (Linux < 5.6?): writeback may wait on "
-			"this process's own allocations", strerror(errno));
+		log_err("PR_SET_IO_FLUSHER: %s: writeback may wait on this backend",
+			strerror(errno));
 	for (fd = 0; fd < 3; fd++)
-		close(fd);
+		if (fd != s.meminfo)
+			close(fd);
 	log_notice("resident: pid %d, %u MiB cache, %lu HTTP requests so far", (int)getpid(),
 		   s.nslots / (1024 * 1024 / STREAM_CHUNK), s.c.requests);
 }

@@ -3,12 +3,14 @@
  * Stream mode in PID 1 (DESIGN.md step 6): decides between fetch and
  * stream (netinit.stream=auto), runs the start check (stream_open), forks
  * the resident backend on one end of an AF_UNIX socketpair and hands the
- * other end to the kernel's nbd driver (nbd.c). The image then never comes
- * into RAM: the next stage mounts /dev/nbdN.
+ * other end to the kernel's nbd driver (nbd.c). The next stage mounts
+ * /dev/nbdN; in cache mode the backend copies the image into its RAM
+ * behind the reads (stream.c).
  *
- * auto: the image is fetched when, once it is in RAM, at least
+ * auto: the image is cached when, once it is in RAM, at least
  * max(256 MiB, a quarter of RAM) of free RAM would be left for the live
- * system; else it streams. One log line says which and why.
+ * system; else it streams. It is fetched when no mirror answers Range,
+ * or when only netinit.sha256 pins it. One log line says which and why.
  */
 #include <errno.h>
 #include <signal.h>
@@ -36,25 +38,21 @@
 #define VERITY_TREE   "/netinit-image.verity"
 #define VERITY_NAME   "netinit-root"
 
-/* auto: 1 to stream, 0 to fetch, with the one line that says why. */
-static int auto_streams(uint64_t size)
+/* auto, the server answering Range: STREAM_CACHE or STREAM_ON, with the line that says why. */
+static enum cmdline_stream auto_pick(uint64_t size)
 {
 	struct sysinfo si;
-	uint64_t free_ram, total, keep;
-	int stream;
+	uint64_t free_ram = 0, keep = AUTO_FLOOR;
 
-	if (sysinfo(&si) < 0)
-		return 1;
-	free_ram = (uint64_t)si.freeram * si.mem_unit;
-	total = (uint64_t)si.totalram * si.mem_unit;
-	keep = total / 4 > AUTO_FLOOR ? total / 4 : AUTO_FLOOR;
-	stream = size + keep > free_ram;
-	log_notice("netinit.stream=auto: %s the %llu MiB image: fetching it would leave %llu of "
-		   "%llu MiB free RAM, %s than max(256 MiB, a quarter of RAM) = %llu MiB",
-		   stream ? "streaming" : "fetching", MiB(size),
-		   free_ram > size ? MiB(free_ram - size) : 0ULL, MiB(free_ram),
-		   stream ? "less" : "no less", MiB(keep));
-	return stream;
+	if (sysinfo(&si) == 0) {
+		free_ram = (uint64_t)si.freeram * si.mem_unit;
+		if ((uint64_t)si.totalram * si.mem_unit / 4 > keep)
+			keep = (uint64_t)si.totalram * si.mem_unit / 4;
+	}
+	log_notice("netinit.stream=auto: %s the %llu MiB image: %llu MiB free, %llu to "
+		   "keep", size + keep > free_ram ? "streaming" : "caching", MiB(size),
+		   MiB(free_ram), MiB(keep));
+	return size + keep > free_ram ? STREAM_ON : STREAM_CACHE;
 }
 
 static pid_t backend;		/* the resident process, 0 if none */
@@ -261,13 +259,11 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 
 	if (cfg->sha256[0] && !cfg->verity[0]) {
 		if (cfg->stream == STREAM_AUTO) {
-			log_info("netinit.stream=auto: fetching: netinit.sha256 pins the whole "
-				 "image, which only a fetch can check");
+			log_info("netinit.stream=auto: fetching: netinit.sha256 alone pins it");
 			return 0;
 		}
-		log_err("netinit.sha256 pins the whole image, which stream mode never holds: "
-			"pin its blocks with dm-verity instead (veritysetup format, "
-			"netinit.verity=ROOTHASH) or fetch it (netinit.stream=off, http://)");
+		log_err("netinit.sha256 pins the whole image, not the blocks read before: add "
+			"netinit.verity=ROOTHASH (veritysetup format) or netinit.stream=off");
 		return -EINVAL;
 	}
 	if (!cfg->nbd) {
@@ -281,17 +277,11 @@ int stream_boot(struct netinit_config *cfg, uint32_t next_server, char *argv0)
 			stream_close();
 		if (rc < 0)
 			return rc;
-		if (cfg->stream == STREAM_AUTO && cfg->verity[0])
-			log_notice("netinit.stream=auto: streaming: netinit.verity pins the "
-				   "blocks, which only stream mode checks");
-		else if (cfg->stream == STREAM_AUTO && !auto_streams(size)) {
-			stream_close();
-			return 0;
-		}
+		if (cfg->stream == STREAM_AUTO)
+			cfg->stream = auto_pick(size);
 	}
 	if (!cfg->verity[0])
-		log_info("stream: blocks are not verified (no netinit.verity pin): the image is "
-			 "trusted as the server sends it");
+		log_info("stream: no netinit.verity: blocks are trusted as the server sends them");
 	rc = modules_load("nbd");
 	if (rc < 0) {
 		log_err("stream mode needs the kernel's nbd module: add it to the initrd "

@@ -8,7 +8,8 @@
  *
  * Usage: stream-harness COPY URL[,URL...] [TIMEOUT_S [CACHE_MIB]]
  * Environment: NETINIT_RESOLV=FILE reads the DNS servers from FILE instead
- * of /etc/resolv.conf; NETINIT_PROXY=URL sets netinit.proxy.
+ * of /etc/resolv.conf; NETINIT_PROXY=URL sets netinit.proxy; NETINIT_ARGS
+ * is added to the command line (netinit.stream=cache, netinit.sha256=...).
  * stdin, one command a line:
  *   read OFF LEN          one READ; prints "ok", "eio" or "err N"
  *   pipe OFF LEN COUNT    COUNT READs back to back (sent before any reply
@@ -175,6 +176,7 @@ int main(int argc, char **argv)
 {
 	static struct netinit_config cfg;
 	const char *resolv = getenv("NETINIT_RESOLV"), *proxy = getenv("NETINIT_PROXY");
+	const char *args = getenv("NETINIT_ARGS");
 	char err[256];
 	uint64_t size;
 	int sv[2], rc;
@@ -188,8 +190,9 @@ int main(int argc, char **argv)
 	cmdline_init(&cfg);
 	snprintf((char *)buf, sizeof(buf), "netinit.url=%s netinit.stream.timeout=%s "
 		 "netinit.stream.cache=%s netinit.idle_timeout=5 netinit.connect_timeout=2 "
-		 "netinit.retries=0%s%s", argv[2], argc > 3 ? argv[3] : "300",
-		 argc > 4 ? argv[4] : "4", proxy ? " netinit.proxy=" : "", proxy ? proxy : "");
+		 "netinit.retries=0%s%s %s", argv[2], argc > 3 ? argv[3] : "300",
+		 argc > 4 ? argv[4] : "4", proxy ? " netinit.proxy=" : "", proxy ? proxy : "",
+		 args ? args : "");
 	if (cmdline_parse(&cfg, (char *)buf, strlen((char *)buf), 0, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;

@@ -10,7 +10,10 @@
 # image replaced on the server (also after a GET ahead), a server that
 # ignores Range, two mirrors with the
 # first dead, a mirror dying mid-run, a stall that outlasts
-# netinit.stream.timeout; IPv6 (a [::1] URL, and in a network namespace of
+# netinit.stream.timeout; cache mode (netinit.stream=cache: the copy into
+# RAM completes and later reads make no request, a sha256 pin that does not
+# match drops the copy and reads go on streaming, netinit.stream.rate slows
+# the copy down); IPv6 (a [::1] URL, and in a network namespace of
 # its own a name with only an AAAA record from tests/host/fakedns.py) and
 # netinit.proxy (through tinyproxy, and a proxy that is down). Seconds, no QEMU.
 # Usage: stream_test.sh [BINARY]
@@ -127,6 +130,45 @@ g=$(gets)
 ok=0
 [ "$(grep -c ' ok$' "$tmp/out$n")" = 8 ] && [ "$g" = 1 ] && ok=1
 check pipelined-coalesced "$ok" "8 back-to-back reads, $g GET (want 1)"
+
+# cache mode, sha256 pinned (right): the copy runs while the harness idles;
+# after its line, scattered reads (right bytes) make no HTTP request
+sha=$(sha256sum "$tmp/copy" | cut -d' ' -f1)
+next
+: >"$tmp/A.log"
+ok=1
+{ echo "read 1048576 4096"; sleep 1.5; gets >"$tmp/mark"
+  printf 'read 0 4096\nread 3145000 733\nread 2097152 524288\nread 131000 1000\ndisc\n'; } |
+	NETINIT_ARGS="netinit.stream=cache netinit.sha256=$sha" harness 0 "$A/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 5 ] || ok=0
+[ "$(has 'image in RAM after 0 s: the network is no longer needed')" = 1 ] || ok=0
+[ "$(gets)" = "$(cat "$tmp/mark")" ] || ok=0
+check cache-copy "$ok" "copied and sha256-checked in the background; $(($(gets) - $(cat "$tmp/mark"))) GETs after (want 0)"
+
+# cache mode, a sha256 pin the image does not match: the copy is dropped
+# (loudly), the reads after it still answer right, from the network
+next
+: >"$tmp/A.log"
+ok=1
+{ echo "read 0 4096"; sleep 1.5; gets >"$tmp/mark"
+  printf 'read 2097152 131072\nread 524288 4096\ndisc\n'; } |
+	NETINIT_ARGS="netinit.stream=cache netinit.sha256=$(echo "$sha" | tr 0-9a-f 1-9a-f0)" \
+	harness 0 "$A/img" || ok=0
+[ "$(grep -c ' ok$' "$tmp/out$n")" = 3 ] || ok=0
+[ "$(has "!!! cache: sha256 $sha is not netinit.sha256: copy dropped")" = 1 ] || ok=0
+[ "$(has 'no longer needed')" = 0 ] || ok=0
+[ "$(gets)" -gt "$(cat "$tmp/mark")" ] || ok=0
+check cache-sha-mismatch "$ok" "copy dropped, $(($(gets) - $(cat "$tmp/mark"))) GETs after (want > 0)"
+
+# netinit.stream.rate=1024 (KiB/s): the copy of the 3 MiB image (no read
+# before it) takes about 3 s (0 s without the cap, case cache-copy)
+next
+ok=1
+{ sleep 6; echo "read 0 4096"; echo disc; } |
+	NETINIT_ARGS="netinit.stream=cache netinit.stream.rate=1024" harness 0 "$A/img" || ok=0
+secs=$(sed -n 's/.*image in RAM after \([0-9]*\) s.*/\1/p' "$tmp/out$n")
+[ -n "$secs" ] && [ "$secs" -ge 2 ] && [ "$secs" -le 5 ] || ok=0
+check cache-rate "$ok" "copy at 1024 KiB/s: in RAM after ${secs:-?} s (want 2..5)"
 
 next
 # a sequential reader's next window is asked for before it reads there:

@@ -24,11 +24,27 @@
 #               file, its mtime (nginx's ETag) kept: reading /cold.bin is EIO,
 #               the kernel's dm-verity line names that data block, /pad.bin
 #               and every other file still read right
+#   cache       netinit.stream=cache: once the console says "the network is
+#               no longer needed" the tap is put down for good; the live root
+#               drops its page cache and reads every file right (pad, cold and
+#               the md5 of all others) from the resident's copy, which holds
+#               no TCP socket (its fds against /proc/net/tcp*), one socket in
+#               all (the AF_UNIX one to the kernel)
+#   cache-sha   cache mode pinned by dm-verity and a netinit.sha256 the image
+#               does not match: the copy is dropped with a loud line, the
+#               root keeps streaming, every file reads right
+#   cache-pressure  cache mode at netinit.stream.rate=1024 (a 64 s copy);
+#               the live root fills a tmpfs until MemAvailable < 64 MiB:
+#               the copy gives way (one line, its RAM back: the resident's
+#               VmRSS after it), no OOM kill, every file reads right
 # Every case also checks all the image's other files (one md5 of their md5s).
 # SFAULT_BREAK=1 makes each fault fatal to prove the checks can fail (every
 # case must then FAIL): stream.timeout below the outage (nginx-kill,
 # link-down), the second mirror's copy with another mtime, so another ETag
-# (mirror), no netinit.verity (verity: /cold.bin reads wrong bytes).
+# (mirror), no netinit.verity (verity: /cold.bin reads wrong bytes),
+# netinit.stream=on (cache: never off the network, the reads after the link
+# went down fail), the right sha256 (cache-sha), no RAM pressure
+# (cache-pressure: the copy completes).
 # SFAULT_CASES picks cases (default all). Needs root; run it under
 # `flock /tmp/netlab.lock` (make netlab-stream does).
 set -eu
@@ -102,15 +118,62 @@ say() {
 	echo "$*" >/dev/console
 }
 hold() {
+	# open before READY: bytes that reach a closed tty are lost
+	exec 3</dev/ttyS1
 	say "NETINIT-FAULT-READY $1"
-	read -r g </dev/ttyS1
+	read -r g <&3
+	exec 3<&-
 	say "NETINIT-FAULT-GO $g"
 	date +%s >/tmp/t0
+}
+# the resident's memory and its sockets (TCP: inode in /proc/net/tcp*)
+resident() {
+	for c in /proc/[0-9]*/cmdline; do
+		case "$(tr '\0' ' ' <"$c" 2>/dev/null)" in
+		@*) r=${c#/proc/}; r=${r%/cmdline} ;;
+		esac
+	done
+	all=0 tcp=0
+	for f in /proc/"$r"/fd/*; do
+		l=$(readlink "$f")
+		case "$l" in
+		socket:*)
+			all=$((all + 1))
+			i=${l#socket:[}
+			! grep -q " ${i%]} " /proc/net/tcp /proc/net/tcp6 2>/dev/null || tcp=$((tcp + 1))
+			;;
+		esac
+	done
+	say "NETINIT-CACHE-$1 $(grep -E '^(VmRSS|VmLck):' "/proc/$r/status" | tr -s ' \n\t' '  ')sockets=$all tcp=$tcp"
 }
 stty -F /dev/ttyS1 -echo 2>/dev/null
 awk '$2 == "/run/netinit/ro" { print "NETINIT-STREAM-ROOT " $1 " " $2 " " $3 }' \
 	/proc/mounts >/dev/console
 case " $(cat /proc/cmdline) " in
+*" sfault=cache "*)
+	resident AT-ROOT
+	hold cache-copied
+	resident OFFLINE
+	echo 3 >/proc/sys/vm/drop_caches
+	out=$(md5sum /cold.bin 2>&1) && say "NETINIT-FAULT-COLD read ${out%% *}"
+	pad=$(md5sum /pad.bin | cut -d' ' -f1)
+	;;
+*" sfault=pressure "*)
+	resident AT-ROOT
+	date +%s >/tmp/t0
+	i=0
+	mkdir -p /run/hog
+	mount -t tmpfs -o size=100% hog /run/hog
+	while [ "$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" -gt 65536 ] &&
+		dd if=/dev/zero of=/run/hog/$i bs=1M count=8 2>/dev/null; do
+		i=$((i + 1))
+	done
+	say "NETINIT-CACHE-HOG $((i * 8)) MiB $(grep MemAvailable: /proc/meminfo | tr -s ' ')"
+	sleep 2
+	resident AFTER-HOG
+	umount /run/hog
+	pad=$(md5sum /pad.bin | cut -d' ' -f1)
+	;;
 *" sfault=cold "*)
 	hold cold-unread
 	if out=$(md5sum /cold.bin 2>&1); then
@@ -236,6 +299,16 @@ boot_bg() {
 		-append "console=ttyS0 no_timer_check panic=-1 netinit.onerror=halt ip=$client:$srv::255.255.255.0 netinit.stream=on $2" \
 		</dev/null >"$log" 2>&1 &
 	qpid=$!
+}
+
+# wait_line NAME TEXT SECS: waits (at most SECS) for TEXT in the console log
+wait_line() {
+	i=0
+	until grep -aqF "$2" "$logs/sfault-$1.log"; do
+		i=$((i + 1))
+		[ $i -lt $(($3 * 5)) ] && kill -0 "$qpid" 2>/dev/null || return 1
+		sleep 0.2
+	done
 }
 
 # ready NAME: waits for the live root's NETINIT-FAULT-READY; false if QEMU
@@ -423,6 +496,89 @@ EOS
 	record verity "block $blk of /cold.bin corrupted: EIO, named; the rest reads right"
 }
 
+case_cache() {
+	nginx_up a "$srv"
+	mode=cache
+	[ "$brk" = 0 ] || mode=on
+	boot_bg cache "netinit.url=http://$srv/sfault.squashfs netinit.stream=$mode \
+netinit.stream.timeout=20 sfault=cache"
+	if ready cache; then
+		wait_line cache "the network is no longer needed" 90 || true
+		in_ns ip link set "$tap" down
+		go
+	fi
+	boot_end cache
+	ok=1
+	common_checks cache
+	no_io_errors cache
+	check sfault-cache "NETINIT-FAULT-COLD read $(cat "$work/cold.md5")"
+	check sfault-cache "netinit-stream: image in RAM after "
+	check sfault-cache " sockets=1 tcp=0"
+	inram=$(grep -ao 'image in RAM after [0-9]*' "$logs/sfault-cache.log" | sed 's/.* //')
+	rss=$(grep -ao 'NETINIT-CACHE-OFFLINE VmLck: [0-9]* kB VmRSS: [0-9]*' "$logs/sfault-cache.log" |
+		sed 's/.* //')
+	record cache "in RAM after ${inram:-?} s (resident VmRSS ${rss:-?} kB), link down: every file right"
+}
+
+# a verity-pinned copy of the image (like case_verity's), root hash in $roothash
+verity_image() {
+	img="$sw/verity.squashfs"
+	rm -f "$img" "$img.verity"
+	cp -p "$work/sfault.squashfs" "$img"
+	roothash=$(veritysetup format "$img" "$img.verity" | sed -n 's/^Root hash:[[:space:]]*//p')
+	[ -n "$roothash" ] || die "veritysetup format printed no root hash"
+	chmod 0644 "$img.verity"
+}
+
+case_cache_sha() {
+	verity_image
+	real=$(sha256sum "$img" | cut -d' ' -f1)
+	pin=$(sha256sum "$img.verity" | cut -d' ' -f1)
+	[ "$brk" = 0 ] || pin=$real
+	nginx_up a "$srv"
+	boot_bg cache-sha "netinit.url=http://$srv/verity.squashfs netinit.stream=cache \
+netinit.verity=$roothash netinit.sha256=$pin"
+	if ready cache-sha; then
+		wait_line cache-sha "is not netinit.sha256" 90 || true
+		go
+	fi
+	boot_end cache-sha
+	ok=1
+	common_checks cache-sha /dev/mapper/netinit-root
+	no_io_errors cache-sha
+	check sfault-cache-sha "!!! cache: sha256 $real is not netinit.sha256: copy dropped"
+	check_not sfault-cache-sha "no longer needed"
+	record cache-sha "sha256 pin not matched: copy dropped loudly, the root streams"
+}
+
+case_cache_pressure() {
+	nginx_up a "$srv"
+	hog=pressure
+	[ "$brk" = 0 ] || hog=nohog
+	boot_bg cache-pressure "netinit.url=http://$srv/sfault.squashfs netinit.stream=cache \
+netinit.stream.rate=1024 sfault=$hog"
+	if ready cache-pressure; then
+		go
+	fi
+	boot_end cache-pressure
+	ok=1
+	common_checks cache-pressure
+	no_io_errors cache-pressure
+	check sfault-cache-pressure "NETINIT-CACHE-HOG "
+	check sfault-cache-pressure "netinit-stream: cache: "
+	check sfault-cache-pressure " spare: copy dropped, the root streams"
+	check_not sfault-cache-pressure "no longer needed"
+	check_not sfault-cache-pressure "invoked oom-killer"
+	check_not sfault-cache-pressure "Out of memory"
+	rss=$(grep -ao 'NETINIT-CACHE-AFTER-HOG VmLck: [0-9]* kB VmRSS: [0-9]*' \
+		"$logs/sfault-cache-pressure.log" | sed 's/.* //')
+	if [ -z "$rss" ] || [ "$rss" -ge 32768 ]; then
+		echo "sfault-cache-pressure: the resident's VmRSS after the hog is ${rss:-?} kB" >&2
+		ok=0
+	fi
+	record cache-pressure "tmpfs filled: the copy gave way (resident VmRSS ${rss:-?} kB), no OOM kill"
+}
+
 mkdir -p "$work" "$sw" "$logs"
 sh "$top/tests/lab/kernel.sh"
 mods="$lab/kernel/lib/modules/$(cat "$lab/kernel/version")"
@@ -435,8 +591,8 @@ rm -f "$sw/b.squashfs"
 rm -rf "$work"/nginx-*
 for c in ${SFAULT_CASES:-nginx-kill link-down mirror verity}; do
 	case $c in
-	nginx-kill | link-down | mirror | verity) ;;
-	*) die "unknown case $c (nginx-kill link-down mirror verity)" ;;
+	nginx-kill | link-down | mirror | verity | cache | cache-sha | cache-pressure) ;;
+	*) die "unknown case $c (nginx-kill link-down mirror verity cache cache-sha cache-pressure)" ;;
 	esac
 	net_setup
 	"case_$(echo "$c" | tr - _)"

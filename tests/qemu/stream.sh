@@ -35,7 +35,7 @@
 #                  on /dev/mapper/netinit-root, the sha256 pin does not
 #                  stop the stream
 #   gen-verity-auto  the same initrd, netinit.stream=auto on 512 MiB (where
-#                  auto would fetch this image): the verity pin streams it
+#                  the image fits): auto caches it (streams, then copies)
 #   dracut-verity  dracut 059 with the verity case's image and root hash,
 #                  no root= on the command line: netinit names the verity
 #                  device by its kernel name, root=live:/dev/dm-N, in
@@ -368,7 +368,7 @@ module_blacklist=dm_verity"
 		# the root hash the run pinned (its first 16 digits, as netinit logs it)
 		check "$c" "against root hash $(sed -n 's/.*pinned as netinit.verity=\([0-9a-f]\{16\}\).*/\1/p' "$work/gv.out")..."
 		check_not "$c" "netinit.sha256 pins the whole image"
-		[ "$c" != gen-verity-auto ] || check "$c" "netinit.stream=auto: streaming: netinit.verity pins the blocks"
+		[ "$c" != gen-verity-auto ] || check "$c" "netinit.stream=auto: caching the "
 		check "$c" "verity: /dev/mapper/netinit-root checks every block of /dev/nbd0"
 		live_checks "$c" stream-64.squashfs 1 /dev/mapper/netinit-root
 		record "$c" "gen_initramfs --verity, its stream.ipxe${c#gen-verity}" "$ok"

@@ -67,6 +67,7 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "stream", c->stream, c->stream != STREAM_OFF);
 	add_num(out, size, "stream_cache", c->stream_cache_mib, c->stream_cache_mib != 4);
 	add_num(out, size, "stream_timeout", c->stream_timeout, c->stream_timeout != 300);
+	add_num(out, size, "stream_rate", c->stream_rate, c->stream_rate != 0);
 	add_str(out, size, "verity", c->verity);
 	if (c->nbd)
 		add(out, size, "nbd", NULL);
@@ -150,6 +151,8 @@ static const struct {
 	{ NULL, "netinit.stream=on netinit.stream.cache=16 netinit.stream.timeout=600",
 	  "stream=1 stream_cache=16 stream_timeout=600" },
 	{ NULL, "netinit.stream=on netinit.stream=auto", "stream=2" },
+	{ NULL, "netinit.stream=cache netinit.stream.rate=2048", "stream=3 stream_rate=2048" },
+	{ NULL, "netinit.stream.rate=5 netinit.stream.rate=0", "" },
 	/* keys are matched whole: ".url" is not netinit.url */
 	{ NULL, ".url=http://a/x .stream.cache=8 netinit.stream.cache=16", "stream_cache=16" },
 	/* nbd:// servers: a list of one kind; http:// again resets the kind */
@@ -299,8 +302,10 @@ static const struct {
 	{ 0, "netinit.overlay.size=1T", -EINVAL, "netinit.overlay.size: \"1T\" is not a tmpfs "
 	  "size; give bytes with an optional k, m, g or % suffix (512m, 50%)" },
 	{ 0, "netinit.overlay.size=", -EINVAL, NULL },
-	{ 0, "netinit.stream=yes", -EINVAL, "netinit.stream: \"yes\" is not off, on or auto; "
-	  "pick one of them" },
+	{ 0, "netinit.stream=yes", -EINVAL, "netinit.stream: \"yes\" is not off, on, auto or "
+	  "cache; pick one of them" },
+	{ 0, "netinit.stream.rate=1k", -EINVAL, "netinit.stream.rate: \"1k\" is not 0..1000000000"
+	  "; give KiB/s (0: no cap)" },
 	{ 0, "netinit.stream.cache=0", -EINVAL, NULL },
 	{ 0, "netinit.stream.cache=1025", -EINVAL, NULL },
 	{ 0, "netinit.stream.cache=4m", -EINVAL, NULL },
