@@ -11,7 +11,7 @@ KLCC_CFLAGS := -Oz -fno-jump-tables -fno-caller-saves -fno-shrink-wrap -static $
 HOST_CFLAGS := -O1 -g $(WARN) -Wshadow -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Pure sources: no syscalls, freestanding headers only; they build for the host too.
-PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c src/nbd_wire.c src/ndisc_pkt.c src/dhcp6_pkt.c
+PURE   := src/cmdline.c src/url.c src/http.c src/chunked.c src/dhcp_pkt.c src/ipconf.c src/dns_pkt.c src/modalias.c src/sha256.c src/squashfs.c src/verity_sb.c src/nbd_proto.c src/nbd_wire.c src/ndisc_pkt.c src/dhcp6_pkt.c src/mirror.c
 IMPURE := $(filter-out $(PURE),$(wildcard src/*.c))
 SRCS   := init/main.c $(PURE) $(IMPURE)
 HDRS   := $(wildcard src/*.h)
