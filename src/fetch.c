@@ -101,6 +101,7 @@ struct fetch {
 	uint64_t t_sample, b_sample, slow_since, b_slow;
 	int slow;
 	unsigned busy_ms;		/* a 503/429 Retry-After: wait before asking again */
+	uint64_t busy_until[CMDLINE_MAX_URLS];	/* per mirror: not asked again before */
 };
 
 static char iobuf[IO_BUF];
@@ -587,8 +588,7 @@ static int busy(struct fetch *f, const struct http_resp *r, const char *url_text
 		secs = RETRY_AFTER_MAX_S;
 	ms = (unsigned)secs * 1000;
 	ms += clock_random() % (ms / 4 + 1000);
-	f->busy_ms = ms;
-	abandon(f);
+	f->busy_ms = ms;		/* fetch_one() drops the connection */
 	log_info("%s: mirror busy (%d), retrying in %u.%01u s", url_text, r->status,
 		 ms / 1000, ms % 1000 / 100);
 	return 0;
@@ -784,7 +784,7 @@ static void mirrors_in_order(const struct netinit_config *cfg, unsigned order[])
 int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned flags)
 {
 	static struct fetch f;
-	uint64_t busy_until[CMDLINE_MAX_URLS] = { 0 }, now;
+	uint64_t now;
 	unsigned round, i, k, order[CMDLINE_MAX_URLS];
 	int rc = -ENOENT, all_busy = 0;
 
@@ -820,11 +820,11 @@ int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned f
 		for (k = 0; k < cfg->n_urls; k++) {
 			i = order[k];
 			now = clock_ms();
-			if (busy_until[i] > now)	/* Retry-After */
-				clock_sleep_ms((unsigned)(busy_until[i] - now));
+			if (f.busy_until[i] > now)	/* Retry-After */
+				clock_sleep_ms((unsigned)(f.busy_until[i] - now));
 			rc = fetch_one(&f, cfg->urls[i]);
 			if (rc == -EBUSY) {
-				busy_until[i] = clock_ms() + f.busy_ms;
+				f.busy_until[i] = clock_ms() + f.busy_ms;
 				continue;
 			}
 			all_busy = 0;

@@ -42,13 +42,9 @@ void mirror_order(const uint8_t mac[6], const char *const urls[], unsigned n,
 	if (n > 64)
 		n = 64;
 	for (i = 0; i < n; i++) {
-		uint64_t s = mirror_score(mac, urls[i]);
-
-		for (j = i; j > 0 && score[j - 1] < s; j--) {
-			score[j] = score[j - 1];
+		score[i] = mirror_score(mac, urls[i]);
+		for (j = i; j > 0 && score[order[j - 1]] < score[i]; j--)
 			order[j] = order[j - 1];
-		}
-		score[j] = s;
 		order[j] = i;
 	}
 }
