@@ -171,6 +171,23 @@ static void __attribute__((noreturn)) fatal(void)
 	}
 }
 
+/*
+ * The MAC of the NIC net_up() brought up (the Ethernet interface with an
+ * IPv4 address; the others are down), for netinit.spread's mirror order.
+ */
+static void boot_nic_mac(void)
+{
+	struct netif nifs[NETIF_MAX];
+	int n = netif_list(nifs, NETIF_MAX), i;
+
+	for (i = 0; i < n; i++)
+		if (netif_has_ipv4(nifs[i].name) == 1) {
+			memcpy(cfg.mac, nifs[i].mac, sizeof(cfg.mac));
+			cfg.has_mac = 1;
+			return;
+		}
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	uint32_t next_server = 0;
@@ -206,6 +223,7 @@ int main(int argc, char **argv, char **envp)
 			if (streamed < 0)
 				fatal();
 		}
+		boot_nic_mac();
 		if (!streamed && fetch_image(&cfg, next_server) < 0)
 			fatal();
 	}

@@ -27,6 +27,7 @@
 #define RETRIES_MAX 100
 #define SPEED_LIMIT_MAX 1000000000	/* 1 GB/s: more is a typo */
 #define STREAM_CACHE_MAX 1024	/* MiB of stream read cache: more is a typo */
+#define JITTER_MAX 600		/* seconds: ten minutes of spreading is plenty */
 #define MSG_VALUE_MAX 60	/* longest value quoted in an error message */
 
 /* One setting: key, optional value, where its error message goes. */
@@ -378,6 +379,7 @@ static const struct num_rule {
 	{ 1, STREAM_CACHE_MAX, "; give the stream read cache in MiB" },
 	{ 1, TIMEOUT_MAX, "; give how many seconds a stalled stream read may wait" },
 	{ 0, SPEED_LIMIT_MAX, "; give KiB/s (0: no cap)" },
+	{ 0, JITTER_MAX, "; give the longest random wait before the first request in seconds" },
 };
 
 static int set_num(struct netinit_config *cfg, struct arg *a)
@@ -418,6 +420,8 @@ static const struct cmdline_key {
 	{ ".idle_timeout", NUM(idle_timeout, 3) },
 	{ ".speed_limit", NUM(speed_limit, 4) },
 	{ ".speed_time", NUM(speed_time, 5) },
+	{ ".spread", set_flag, FIELD(spread) },
+	{ ".jitter", NUM(jitter, 9) },
 	{ ".debug", set_flag, FIELD(debug) },
 	{ ".keepnet", set_flag, FIELD(keepnet) },
 	{ ".rootinit", set_abs, offsetof(struct netinit_config, rootinit), 1 },
@@ -557,6 +561,7 @@ void cmdline_init(struct netinit_config *cfg)
 	cfg->speed_time = 30;
 	cfg->stream_cache_mib = 4;
 	cfg->stream_timeout = 300;
+	cfg->spread = 1;
 }
 
 int cmdline_parse(struct netinit_config *cfg, const char *text, size_t len,

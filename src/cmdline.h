@@ -55,6 +55,10 @@ struct netinit_config {
 	unsigned idle_timeout;			/* netinit.idle_timeout= seconds (default 20) */
 	unsigned speed_limit;			/* netinit.speed_limit= bytes/s (default 1024, 0 off) */
 	unsigned speed_time;			/* netinit.speed_time= seconds (default 30) */
+	int spread;				/* netinit.spread= 0|1 (default 1): mirror order by MAC */
+	unsigned jitter;			/* netinit.jitter= seconds: first request delay, 0-600 */
+	uint8_t mac[6];				/* the boot NIC's, for spread (not a key) */
+	int has_mac;				/* mac is set */
 	enum cmdline_onerror onerror;
 	enum cmdline_mode mode;
 	char rootinit[CMDLINE_PATH_MAX];	/* netinit.rootinit= ("" = /sbin/init) */
@@ -77,7 +81,7 @@ struct netinit_config {
 /*
  * Defaults: everything empty, timeout 60, retries 3, connect_timeout 10,
  * idle_timeout 20, speed_limit 1024, speed_time 30, stream off, stream
- * cache 4 MiB, stream timeout 300 s.
+ * cache 4 MiB, stream timeout 300 s, spread 1, jitter 0.
  */
 void cmdline_init(struct netinit_config *cfg);
 

@@ -32,6 +32,17 @@
  * same .part; rounds over the list repeat with exponential backoff and
  * jitter. One line per failure.
  *
+ * Storms (a lab booting at once): the list is walked in the order
+ * rendezvous hashing of the boot NIC's MAC gives (mirror.c; netinit.spread=0
+ * keeps the written order), so clients spread over the mirrors and each
+ * keeps its own on every boot; failover still walks the rest. A 503 or 429
+ * with Retry-After (RFC 9110 10.2.3, 15.6.4; RFC 6585 4) leaves that mirror
+ * for the next and is not asked again before the time it gave, capped at
+ * RETRY_AFTER_MAX_S, plus up to a quarter more and a second of jitter, so
+ * the clients it turned away do not come back together; a round of only
+ * such answers waits for them instead of the backoff. netinit.jitter
+ * delays the first request by a random part of its value.
+ *
  * Memory (DESIGN.md): without root= the initramfs is a tmpfs capped at half
  * of RAM. Before the first body byte the cap is raised by the image size,
  * and the image is refused with the numbers when free RAM cannot hold it;
@@ -49,6 +60,7 @@
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chunked.h"
@@ -59,6 +71,7 @@
 #include "httpc.h"
 #include "image.h"
 #include "log.h"
+#include "mirror.h"
 #include "sha256.h"
 #include "url.h"
 
@@ -70,6 +83,8 @@
 #define PROGRESS_MS      250
 #define MiB(x)           ((unsigned long long)(x) >> 20)
 #define BACKOFF_MAX_MS   60000u
+#define RETRY_AFTER_MAX_S 60u		/* the longest Retry-After honoured */
+#define WALL_CLOCK_MIN   1577836800	/* 2020-01-01: before, the clock was never set */
 
 struct fetch {
 	const struct netinit_config *cfg;
@@ -97,6 +112,8 @@ struct fetch {
 	/* the low-speed rule: a sample a second; below the limit since slow_since */
 	uint64_t t_sample, b_sample, slow_since, b_slow;
 	int slow;
+	unsigned busy_ms;		/* a 503/429 Retry-After: wait before asking again */
+	uint64_t busy_until[CMDLINE_MAX_URLS];	/* per mirror: not asked again before */
 };
 
 static char iobuf[IO_BUF];
@@ -632,6 +649,30 @@ static int accept_head(struct fetch *f, const struct http_resp *r, const char *u
 }
 
 /*
+ * A 503 or 429 with a usable Retry-After: sets f->busy_ms to its wait,
+ * capped, with jitter, and says so. An HTTP-date is placed against the
+ * response's Date, else the wall clock if it was ever set, else it counts
+ * as the cap. Returns 0, or -ENOENT when there is no Retry-After to honour.
+ */
+static int busy(struct fetch *f, const struct http_resp *r, const char *url_text)
+{
+	time_t now = time(NULL);
+	int64_t secs = http_retry_wait(r, now >= WALL_CLOCK_MIN ? (int64_t)now : -1);
+	unsigned ms;
+
+	if (secs < 0)
+		return -ENOENT;
+	if (secs > RETRY_AFTER_MAX_S)
+		secs = RETRY_AFTER_MAX_S;
+	ms = (unsigned)secs * 1000;
+	ms += clock_random() % (ms / 4 + 1000);
+	f->busy_ms = ms;		/* fetch_one() drops the connection */
+	log_info("%s: mirror busy (%d), retrying in %u.%01u s", url_text, r->status,
+		 ms / 1000, ms % 1000 / 100);
+	return 0;
+}
+
+/*
  * One attempt at @u (updated through redirects): head, then body into the
  * .part from f->done on. Returns 0 when the body is complete, or a
  * negative errno (logged unless it is a drop the caller may resume).
@@ -659,6 +700,8 @@ static int attempt(struct fetch *f, struct url *u, const char *url_text)
 			 "restarting from 0", url_text, f->c.host, (unsigned long long)f->done, a);
 		return -ESTALE;
 	}
+	if ((r->status == 503 || r->status == 429) && busy(f, r, url_text) == 0)
+		return -EBUSY;
 	if (r->status != 200 && r->status != 206) {
 		abandon(f);
 		log_err("%s: HTTP %d from %s: %s", url_text, r->status, f->c.host,
@@ -790,11 +833,31 @@ static void backoff(const struct netinit_config *cfg, unsigned round)
 	clock_sleep_ms(wait);
 }
 
+/*
+ * The order to walk the mirrors in: by rendezvous weight for this MAC
+ * (netinit.spread, the default, with a MAC known), else as written.
+ */
+static void mirrors_in_order(const struct netinit_config *cfg, unsigned order[])
+{
+	const char *urls[CMDLINE_MAX_URLS];
+	unsigned i;
+
+	for (i = 0; i < cfg->n_urls; i++) {
+		urls[i] = cfg->urls[i];
+		order[i] = i;
+	}
+	if (!cfg->spread || !cfg->has_mac || cfg->n_urls < 2)
+		return;
+	mirror_order(cfg->mac, urls, cfg->n_urls, order);
+	log_info("%s first (netinit.spread)", urls[order[0]]);
+}
+
 int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned flags)
 {
 	static struct fetch f;
-	unsigned round, i;
-	int rc = -ENOENT;
+	uint64_t now;
+	unsigned round, i, k, order[CMDLINE_MAX_URLS];
+	int rc = -ENOENT, all_busy = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.cfg = cfg;
@@ -820,11 +883,28 @@ int fetch_run(const struct netinit_config *cfg, uint32_t next_server, unsigned f
 		return rc;
 	}
 	hash_start(&f);
+	mirrors_in_order(cfg, order);
+	if (cfg->jitter) {
+		unsigned wait = clock_random() % (cfg->jitter * 1000 + 1);
+
+		log_info("netinit.jitter: %u ms", wait);
+		clock_sleep_ms(wait);
+	}
 	for (round = 0; round <= cfg->retries && rc != -ENOMEM; round++) {
-		if (round)
+		if (round && !all_busy)
 			backoff(cfg, round);
-		for (i = 0; i < cfg->n_urls; i++) {
+		all_busy = 1;
+		for (k = 0; k < cfg->n_urls; k++) {
+			i = order[k];
+			now = clock_ms();
+			if (f.busy_until[i] > now)	/* Retry-After */
+				clock_sleep_ms((unsigned)(f.busy_until[i] - now));
 			rc = fetch_one(&f, cfg->urls[i]);
+			if (rc == -EBUSY) {
+				f.busy_until[i] = clock_ms() + f.busy_ms;
+				continue;
+			}
+			all_busy = 0;
 			if (rc == 0 && (flags & FETCH_CHECK_IMAGE))
 				rc = image_check(f.part);
 			if (rc == 0) {

@@ -10,7 +10,8 @@
  * ones are ignored. Pure: no syscalls, no allocation.
  * Implements RFC 9112 (HTTP/1.1 message syntax: sections 2-4, 5, 6.1, 6.3,
  * 9.6), RFC 9110 (sections 7.2 Host, 10.2.2 Location, 14.4 Content-Range,
- * 15.2 interim 1xx responses) and RFC 7230's tolerance of bare LF.
+ * 15.2 interim 1xx responses, 5.6.7 IMF-fixdate, 6.6.1 Date, 10.2.3
+ * Retry-After) and RFC 7230's tolerance of bare LF.
  */
 #include <errno.h>
 #include <limits.h>
@@ -202,6 +203,66 @@ static int hdr_content_encoding(struct http_resp *r, const char *v, size_t len)
 	return 0;
 }
 
+/*
+ * An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 5.6.7): each
+ * byte of @len == 29 against the form ('0' a digit, 'x' anything; the day
+ * name is redundant and not checked, nor are the fields' ranges: a server's
+ * nonsense only moves its own wait, which the caller caps). Days from the
+ * epoch as H. Hinnant's days_from_civil for years from 1970 on.
+ */
+int64_t http_date(const char *s, size_t len)
+{
+	static const char form[] = "xxx, 00 xxx 0000 00:00:00 GMT";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	unsigned f[8] = { 0 }, i, k = 0, m, y;
+
+	if (len != 29)
+		return -1;
+	for (i = 0; i < 29; i++) {
+		if (form[i] == '0' && is_digit(s[i]))
+			f[k] = f[k] * 10 + (unsigned)(s[i] - '0');
+		else if (form[i] != 'x' && s[i] != form[i])
+			return -1;
+		k += form[i] == ' ' || form[i] == ':';
+	}
+	for (m = 0; m < 12 && memcmp(s + 8, months + 3 * m, 3); m++)
+		;
+	if (m == 12 || f[3] < 1970)	/* f: day 1, year 3, hour 4, minute 5, second 6 */
+		return -1;
+	y = f[3] - (m < 2);
+	return (int64_t)(365 * y + y / 4 - y / 100 + y / 400 + (153 * ((m + 10) % 12) + 2) / 5 +
+			 f[1] - 1 - 719468) * 86400 + f[4] * 3600 + f[5] * 60 + f[6];
+}
+
+/* delta-seconds or an HTTP-date; anything else is ignored, as if absent. */
+static int hdr_retry_after(struct http_resp *r, const char *v, size_t len)
+{
+	uint64_t n;
+
+	r->retry_after = parse_num(v, &n) == v + len ? (int64_t)n : -1;
+	r->retry_date = http_date(v, len);
+	return 0;
+}
+
+static int hdr_date(struct http_resp *r, const char *v, size_t len)
+{
+	r->date = http_date(v, len);
+	return 0;
+}
+
+int64_t http_retry_wait(const struct http_resp *r, int64_t now)
+{
+	int64_t base = r->date >= 0 ? r->date : now;
+
+	if (r->retry_after >= 0)
+		return r->retry_after;
+	if (r->retry_date < 0)
+		return -1;
+	if (base < 0)
+		return INT64_MAX;
+	return r->retry_date > base ? r->retry_date - base : 0;
+}
+
 static const struct http_header {
 	const char *name;
 	int (*parse)(struct http_resp *r, const char *value, size_t len);
@@ -214,6 +275,8 @@ static const struct http_header {
 	{ "ETag", hdr_etag },
 	{ "Last-Modified", hdr_last_modified },
 	{ "Content-Encoding", hdr_content_encoding },
+	{ "Retry-After", hdr_retry_after },
+	{ "Date", hdr_date },
 };
 
 /* Results back to "nothing seen": at init and after a 1xx interim head. */
@@ -232,6 +295,7 @@ static void reset(struct http_resp *r, unsigned state)
 	r->etag[0] = '\0';
 	r->last_modified[0] = '\0';
 	r->coded = 0;
+	r->retry_after = r->retry_date = r->date = -1;
 	r->state = state;
 	r->line_len = 0;
 	r->n_headers = 0;

@@ -29,6 +29,12 @@ struct http_resp {
 	int has_range;			/* a Content-Range: bytes a-b/c was present */
 	uint64_t range_first, range_last;
 	int64_t range_total;		/* -1 for an unknown total ("bytes a-b/ *") */
+	/* backpressure (RFC 9110 10.2.3): Retry-After as delta-seconds, or as
+	 * an HTTP-date (IMF-fixdate only; another form is ignored as if
+	 * absent), and the response's Date, for http_retry_wait(); -1 if absent */
+	int64_t retry_after;		/* seconds */
+	int64_t retry_date;		/* seconds since the epoch */
+	int64_t date;			/* seconds since the epoch */
 	char location[HTTP_LOCATION_MAX];	/* Location:, "" if absent */
 	/* validators for If-Range (RFC 9110 13.1.5): a strong ETag only (a weak
 	 * one, W/"...", cannot be used there and is left out), "" if absent or
@@ -63,6 +69,24 @@ void http_resp_init(struct http_resp *r);
  * most HTTP_LINE_MAX - 1 bytes before its LF (CR included).
  */
 int http_resp_feed(struct http_resp *r, const char *buf, size_t len);
+
+/*
+ * The seconds a response asks the client to wait before asking again:
+ * Retry-After's delta-seconds, or its HTTP-date less the response's own
+ * Date (the server's clock against itself: no wall clock needed here),
+ * else less @now (seconds since the epoch; -1 if the client has no wall
+ * clock, and then INT64_MAX: "a date not placed", the caller's cap). A
+ * date in the past is 0. -1 when the response has no usable Retry-After.
+ */
+int64_t http_retry_wait(const struct http_resp *r, int64_t now);
+
+/*
+ * An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 5.6.7) of
+ * exactly @len bytes, year 1970 or later, to seconds since the epoch; -1
+ * for anything else. Neither the day name nor the fields' ranges are
+ * checked.
+ */
+int64_t http_date(const char *s, size_t len);
 
 /* What a GET asks for (zeroed fields: the plain whole-file request). */
 struct http_req {

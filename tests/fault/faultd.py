@@ -61,10 +61,25 @@ included), so the restart they should cause can succeed:
                           Content-Length both
   /double-te/FILE         chunked body with two Transfer-Encoding: chunked
 
-Usage: faultd.py DIR [PORT]  (PORT 0 or absent: a free one). Listens on
-127.0.0.1 and, when the host has IPv6, on the same port of ::1. Prints
+Backpressure: the first request of the path (query included) is turned
+away, later ones get FILE:
+
+  /503raN/FILE            503 with "Retry-After: N" (delta-seconds)
+  /429raN/FILE            429 with "Retry-After: N"
+  /503dateN/FILE          503 with Retry-After as the HTTP-date N seconds
+                          after the Date header it carries (429dateN alike)
+  /503clockN/FILE         as 503dateN without a Date header: the client's
+                          clock must place the date
+  /503busyN/FILE          503 with "Retry-After: N" on every request
+  /503winN/FILE           503 with "Retry-After: N" to every request within
+                          N seconds of the path's first one, then FILE (a
+                          storm: clients that wait as told come back after)
+
+Usage: faultd.py DIR [PORT [ADDR]]  (PORT 0 or absent: a free one). Listens on
+ADDR, else on 127.0.0.1 and, when the host has IPv6, on the same port of ::1. Prints
 "faultd: port N" on stdout once listening, then one access line per request
-on stderr: method path range if-range user-agent host peer -> status.
+on stderr: time client method path range if-range user-agent host peer ->
+status.
 """
 import email.utils
 import gzip
@@ -90,6 +105,16 @@ def first_time(key):
         return COUNTS[key] == 1
 
 
+FIRST_SEEN = {}
+
+
+def within(key, secs):
+    """True within @secs seconds of the first request for @key."""
+    with LOCK:
+        t0 = FIRST_SEEN.setdefault(key, time.monotonic())
+        return time.monotonic() - t0 < secs
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "faultd/1"
@@ -98,10 +123,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("faultd: %s\n" % (fmt % args))
 
     def log_request(self, code="-", size="-"):
-        sys.stderr.write("faultd: %s %s range=%s if-range=%s ua=%s host=%s peer=%s -> %s\n" % (
-            self.command, self.path, self.headers.get("Range", "-"),
-            self.headers.get("If-Range", "-"), self.headers.get("User-Agent", "-"),
-            self.headers.get("Host", "-"), self.client_address[0], code))
+        sys.stderr.write("faultd: %.3f %s %s %s range=%s if-range=%s ua=%s host=%s peer=%s -> %s\n" % (
+            time.time(), self.client_address[0], self.command, self.path,
+            self.headers.get("Range", "-"), self.headers.get("If-Range", "-"),
+            self.headers.get("User-Agent", "-"), self.headers.get("Host", "-"),
+            self.client_address[0], code))
         sys.stderr.flush()
 
     def head(self, code, headers):
@@ -110,6 +136,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Connection", "close")
         self.end_headers()
+        self.wfile.flush()
+
+    def busy(self, code, form, secs):
+        """@code with Retry-After: @secs as delta-seconds, or as an HTTP-date
+        with a Date of the same clock (date) or without any Date (clock)."""
+        now = int(time.time())
+        body = b"busy, come back later\n"
+        self.log_request(code)
+        self.send_response_only(code)
+        if form == "date":
+            self.send_header("Date", email.utils.formatdate(now, usegmt=True))
+        if form in ("date", "clock"):
+            self.send_header("Retry-After", email.utils.formatdate(now + secs, usegmt=True))
+        else:
+            self.send_header("Retry-After", str(secs))
+        for k, v in (("Content-Type", "text/plain"), ("Content-Length", str(len(body))),
+                     ("Connection", "close")):
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
         self.wfile.flush()
 
     def error(self, code):
@@ -138,12 +184,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parts = path.lstrip("/").split("/", 1)
         mode = ""
         m = re.fullmatch(r"redir(\d)", parts[0])
-        if len(parts) == 2 and (parts[0] in MODES or m):
+        busy = re.fullmatch(r"(503|429)(ra|date|clock|busy|win)(\d+)", parts[0])
+        if len(parts) == 2 and (parts[0] in MODES or m or busy):
             mode, rel = parts
         else:
             rel = path.lstrip("/")
         if mode == "404":
             return self.error(404)
+        if busy and busy.group(2) == "win" and within(self.path, int(busy.group(3))):
+            return self.busy(int(busy.group(1)), "ra", int(busy.group(3)))
+        if busy and busy.group(2) != "win" and (busy.group(2) == "busy" or
+                                                first_time(self.path)):
+            return self.busy(int(busy.group(1)), busy.group(2), int(busy.group(3)))
         if mode == "500-once" and first_time(self.path):
             return self.error(500)
         if m:
@@ -394,16 +446,18 @@ class Server6(Server):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3, 4):
         sys.exit(__doc__)
-    srv = Server(("127.0.0.1", int(sys.argv[2]) if len(sys.argv) == 3 else 0), Handler)
+    addr = sys.argv[3] if len(sys.argv) == 4 else "127.0.0.1"
+    srv = Server((addr, int(sys.argv[2]) if len(sys.argv) >= 3 else 0), Handler)
     srv.root = os.path.realpath(sys.argv[1])
-    try:
-        srv6 = Server6(("::1", srv.server_address[1]), Handler)
-        srv6.root = srv.root
-        threading.Thread(target=srv6.serve_forever, daemon=True).start()
-    except OSError as e:
-        sys.stderr.write("faultd: no IPv6 listener on ::1: %s\n" % e)
+    if len(sys.argv) < 4:
+        try:
+            srv6 = Server6(("::1", srv.server_address[1]), Handler)
+            srv6.root = srv.root
+            threading.Thread(target=srv6.serve_forever, daemon=True).start()
+        except OSError as e:
+            sys.stderr.write("faultd: no IPv6 listener on ::1: %s\n" % e)
     print("faultd: port %d" % srv.server_address[1], flush=True)
     try:
         srv.serve_forever()

@@ -73,6 +73,9 @@ static void check_result(const struct got *g, size_t len)
 		abort();
 	if (r->range_total < -1)
 		abort();
+	if (r->retry_after < -1 || r->retry_date < -1 || r->date < -1 ||
+	    http_retry_wait(r, -1) < -1 || http_retry_wait(r, 1795804200) < -1)
+		abort();	/* a wait is -1 (none) or a count of seconds */
 	if (r->has_range && (r->range_first > r->range_last ||
 			     (r->range_total >= 0 && r->range_last >= (uint64_t)r->range_total)))
 		abort();
@@ -91,7 +94,8 @@ static int same(const struct got *a, const struct got *b)
 	       x->chunked == y->chunked && x->conn_close == y->conn_close &&
 	       x->has_range == y->has_range && x->range_first == y->range_first &&
 	       x->range_last == y->range_last && x->range_total == y->range_total &&
-	       strcmp(x->location, y->location) == 0;
+	       x->retry_after == y->retry_after && x->retry_date == y->retry_date &&
+	       x->date == y->date && strcmp(x->location, y->location) == 0;
 }
 
 /* FNV-1a: split offsets that move when the data moves, but reproducibly. */

@@ -143,6 +143,48 @@ run size-mismatch 1 "netinit.size is 3145732" "$base/img" --size 3145732
 run connect-refused-next 0 "Connection refused" "http://127.0.0.1:$dead/img" "$base/img" \
 	--sha256 "$sha"
 run missing 1 "HTTP 404" "$base/nothere"
+# issue 14: backpressure. A 503/429 with Retry-After is waited for (3 s and
+# up to 1.75 s of jitter), with no backoff on top; without honouring it the
+# next round came after the 0.5-1.5 s backoff
+run busy-503 0 "mirror busy (503), retrying in" "$base/503ra3/img" --sha256 "$sha" \
+	--retries 1
+# retry_in LO HI: the wait the busy line announced is LO-HI s (N and its jitter)
+retry_in() {
+	w=$(sed -n 's/.*mirror busy ([0-9]*), retrying in \([0-9.]*\) s$/\1/p' "$tmp/log$n" | head -n 1)
+	if ! awk -v w="$w" -v lo="$1" -v hi="$2" 'BEGIN { exit !(w != "" && w >= lo && w <= hi) }'; then
+		fail=$((fail + 1))
+		echo "FAIL $name: announced a wait of '$w' s, want $1-$2"
+	fi
+}
+busy_waited() {
+	if [ "$secs" -lt "$1" ] || [ "$secs" -gt "$2" ] || grep -q 'all mirrors failed' "$tmp/log$n"; then
+		fail=$((fail + 1))
+		echo "FAIL $name: ${secs}s, want $1-$2 s and no backoff line"
+	fi
+}
+retry_in 3 4.75
+busy_waited 3 6
+run busy-429-date 0 "mirror busy (429), retrying in" "$base/429date4/img" --sha256 "$sha" \
+	--retries 1
+retry_in 4 6
+busy_waited 4 7
+run busy-503-clock 0 "mirror busy (503), retrying in" "$base/503clock3/img" --sha256 "$sha" \
+	--retries 1
+retry_in 2 4.5
+busy_waited 2 6
+# a busy mirror is left for the next at once, and not asked again
+run busy-next-mirror 0 "mirror busy (503), retrying in" "$base/503busy30/img" \
+	"$base/img?t=bn" --sha256 "$sha"
+retry_in 30 38.5
+busy_waited 0 3
+[ "$(grep -c 'GET /503busy30/img ' "$tmp/faultd.log")" = 1 ] ||
+	{ fail=$((fail + 1)); echo "FAIL busy-next-mirror: the busy mirror was asked again"; }
+# still busy after every round: the rounds wait for it, then give up
+run busy-always 1 "mirror busy (503), retrying in" "$base/503busy1/img?t=ba" --retries 2
+retry_in 1 2.25
+busy_waited 2 6
+[ "$(grep -c 'GET /503busy1/img?t=ba ' "$tmp/faultd.log")" = 3 ] ||
+	{ fail=$((fail + 1)); echo "FAIL busy-always: want 3 requests"; }
 # issue 10: a wrong file must never get its final name
 # a short write then EIO at byte 1000000: the next mirror writes at the byte it resumes from
 preload=$tmp/write_fault.so

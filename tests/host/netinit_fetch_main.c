@@ -9,6 +9,7 @@
  *                 [--timeout S] [--connect-timeout S] [--idle-timeout S]
  *                 [--speed-limit BYTES_PER_S] [--speed-time S]
  *                 [--proxy http://HOST:PORT] [--resolv FILE]
+ *                 [--mac MAC] [--spread 0|1] [--jitter S]
  *                 [--squashfs] [--quiet] [--debug] [--portable-sha256]
  * --portable-sha256 hashes with the portable rounds even on a CPU with the
  * SHA extensions (the benchmark's "before" row).
@@ -18,6 +19,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,13 +33,17 @@ static const char usage[] =
 	"usage: netinit-fetch URL... -o FILE [--sha256 HEX] [--size N] [--retries N]\n"
 	"       [--timeout S] [--connect-timeout S] [--idle-timeout S]\n"
 	"       [--speed-limit BYTES_PER_S] [--speed-time S] [--proxy http://HOST:PORT]\n"
-	"       [--resolv FILE] [--squashfs] [--quiet] [--debug] [--portable-sha256]\n"
+	"       [--mac MAC] [--spread 0|1] [--jitter S] [--resolv FILE] [--squashfs]\n"
+	"       [--quiet] [--debug] [--portable-sha256]\n"
 	"  URLs are mirrors tried in order (http:// only; names, IPv4 and [IPv6] literals);\n"
 	"  --resolv reads the DNS servers from FILE instead of /etc/resolv.conf. FILE gets the\n"
 	"  image only when complete (FILE.part meanwhile). --timeout sets both timeouts;\n"
 	"  --squashfs also checks the squashfs superblock, as netinit does before handoff.\n"
 	"  A mirror slower than --speed-limit (default 1024, 0: off) for --speed-time\n"
-	"  (default 30) is left for the next, as curl's options of the same names.\n";
+	"  (default 30) is left for the next, as curl's options of the same names.\n"
+	"  --mac aa:bb:cc:dd:ee:ff orders the mirrors by rendezvous hashing as netinit\n"
+	"  does with its NIC's address (netinit.spread, default 1; without --mac the\n"
+	"  written order); --jitter S delays the first request by up to S (whole) seconds.\n";
 
 static const struct opt {
 	const char *name;
@@ -51,7 +57,27 @@ static const struct opt {
 	{ "--speed-limit", "netinit.speed_limit" },
 	{ "--speed-time", "netinit.speed_time" },
 	{ "--proxy", "netinit.proxy" },
+	{ "--spread", "netinit.spread" },
+	{ "--jitter", "netinit.jitter" },
 };
+
+/* "aa:bb:cc:dd:ee:ff" (or '-' between): 0, or -1. */
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char sep[5], end;
+	int i;
+
+	if (sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &v[0], &sep[0], &v[1], &sep[1], &v[2],
+		   &sep[2], &v[3], &sep[3], &v[4], &sep[4], &v[5], &end) != 11 || strlen(s) != 17)
+		return -1;
+	for (i = 0; i < 5; i++)
+		if (sep[i] != ':' && sep[i] != '-')
+			return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
 
 static int set(struct netinit_config *cfg, const char *key, const char *val)
 {
@@ -97,7 +123,8 @@ int main(int argc, char **argv)
 			if (strcmp(a, opts[k].name) == 0)
 				break;
 		if (k < sizeof(opts) / sizeof(opts[0]) || !strcmp(a, "-o") ||
-		    !strcmp(a, "--timeout") || !strcmp(a, "--resolv")) {
+		    !strcmp(a, "--timeout") || !strcmp(a, "--resolv") ||
+		    !strcmp(a, "--mac")) {
 			if (++i == argc) {
 				fprintf(stderr, "netinit-fetch: %s needs a value\n%s", a, usage);
 				return 2;
@@ -112,6 +139,13 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(a, "--resolv")) {
 			dns_set_resolv(argv[i]);
+		} else if (!strcmp(a, "--mac")) {
+			if (parse_mac(argv[i], cfg.mac) < 0) {
+				fprintf(stderr, "netinit-fetch: --mac %s: not aa:bb:cc:dd:ee:ff\n",
+					argv[i]);
+				return 2;
+			}
+			cfg.has_mac = 1;
 		} else if (!strcmp(a, "-o")) {
 			out = argv[i];
 		} else if (!strcmp(a, "--squashfs")) {

@@ -60,6 +60,8 @@ static void dump(const struct netinit_config *c, char *out, size_t size)
 	add_num(out, size, "idle_timeout", c->idle_timeout, c->idle_timeout != 20);
 	add_num(out, size, "speed_limit", c->speed_limit, c->speed_limit != 1024);
 	add_num(out, size, "speed_time", c->speed_time, c->speed_time != 30);
+	add_num(out, size, "spread", (unsigned)c->spread, c->spread != 1);
+	add_num(out, size, "jitter", c->jitter, c->jitter != 0);
 	add_num(out, size, "onerror", c->onerror, c->onerror != ONERROR_DEFAULT);
 	add_num(out, size, "mode", c->mode, c->mode != MODE_AUTO);
 	add_str(out, size, "rootinit", c->rootinit);
@@ -140,6 +142,11 @@ static const struct {
 	{ NULL, "netinit.speed_limit=0 netinit.speed_time=86400", "speed_limit=0 speed_time=86400" },
 	{ "netinit.speed_limit=1000000000\n", "netinit.speed_time=1",
 	  "speed_limit=1000000000 speed_time=1" },
+	/* the storm keys: mirror order by MAC, first-request jitter (whole seconds) */
+	{ NULL, "netinit.spread=0 netinit.jitter=2", "spread=0 jitter=2" },
+	{ "netinit.spread=0\n", "netinit.spread netinit.jitter=600", "jitter=600" },
+	{ NULL, "netinit.jitter=1 netinit.spread=1", "jitter=1" },
+	{ NULL, "netinit.jitter=5 netinit.jitter=0", "" },
 	{ NULL, "netinit.mode=dracut netinit.onerror=reboot netinit.mode=auto",
 	  "onerror=2" },
 	/* handoff: keepnet, standalone's root init and overlay size, second copies */
@@ -277,6 +284,17 @@ static const struct {
 	  "netinit.speed_time: \"0\" is not 1..86400; give how many seconds below "
 	  "netinit.speed_limit leave a mirror" },
 	{ 0, "netinit.speed_time=", -EINVAL, NULL },
+	{ 0, "netinit.spread=yes", -EINVAL,
+	  "netinit.spread: \"yes\" is not 0 or 1; give 0 or 1" },
+	{ 0, "netinit.jitter=601", -EINVAL,
+	  "netinit.jitter: \"601\" is not 0..600; give the longest random wait before "
+	  "the first request in seconds" },
+	{ 0, "netinit.jitter=0.5", -EINVAL, NULL },
+	{ 0, "netinit.jitter=1.", -EINVAL, NULL },
+	{ 0, "netinit.jitter=.5", -EINVAL, NULL },
+	{ 0, "netinit.jitter=2s", -EINVAL, NULL },
+	{ 0, "netinit.jitter=", -EINVAL, NULL },
+	{ 0, "netinit.jitter=99999999999999999999", -EINVAL, NULL },
 	{ 0, "netinit.timeout=4294967297", -EINVAL, NULL },
 	{ 0, "netinit.timeout=10s", -EINVAL, NULL },
 	{ 0, "netinit.timeout", -EINVAL,
