@@ -14,6 +14,9 @@ the ETag, as nginx's would.
   /dropN/FILE      the Nth request (N a digit, counted since the start) gets
                    half of its body, then the connection is closed
 
+STREAMD_DELAY_MS=N in the environment waits N ms before answering each
+request: a stand-in for a round trip (the bench of stream mode's GET ahead).
+
 Usage: streamd.py DIR [PORT [ADDR]]  (PORT 0 or absent: a free one; ADDR
 127.0.0.1 unless given, "::1" for IPv6 only). Prints "streamd: port N" on
 stdout once listening, then one access line per request on stderr:
@@ -25,6 +28,10 @@ import os
 import re
 import socket
 import sys
+import time
+
+
+DELAY = int(os.environ.get("STREAMD_DELAY_MS", "0")) / 1000.0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -46,6 +53,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
+        time.sleep(DELAY)
         parts = self.path.split("?", 1)[0].lstrip("/").split("/")
         mode = parts[0] if re.fullmatch(r"norange|noetag|drop\d", parts[0]) and len(parts) > 1 else ""
         self.server.count += 1
