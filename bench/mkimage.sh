@@ -66,9 +66,11 @@ case " $(cat /proc/cmdline) " in
 esac
 case " $(cat /proc/cmdline) " in
 *" netinit.stream=cache "*)
-	# the bench's cache rows: stay until the copy is in RAM (at most 10 min)
+	# the bench's cache rows: stay until the copy is in RAM or has given
+	# way to the RAM the live system needs (at most 10 min)
 	i=0
-	until dmesg | grep -q 'the network is no longer needed' || [ $i -ge 1200 ]; do
+	until dmesg | grep -qE 'the network is no longer needed|cache: [0-9]+ MiB RAM available' ||
+		[ $i -ge 1200 ]; do
 		sleep 0.5
 		i=$((i + 1))
 	done

@@ -585,6 +585,14 @@ if crows:
         w("| %s | %s | %s | %s | %s |" % (
             name, " / ".join("%.1f" % v for v in lv), "%.1f" % (sum(lv) / len(lv)) if lv else "-",
             " / ".join("%.1f" % v for v in ov) or "never", "%.1f" % (sum(ov) / len(ov)) if ov else "-"))
+    cmin = ram.get(("cache", 380))
+    fmin = ram.get(("netinit-standalone", 380))
+    if cmin:
+        w("")
+        w("Minimum RAM for cache mode's copy to complete (a pass needs `the network is no")
+        w("longer needed`; below it the copy gives way and the boot stays a stream): %s MiB%s%s."
+          % (cmin[0] if cmin[0] else "none", " (%s)" % cmin[1] if cmin[1] else "",
+             "; fetch mode needs %d MiB in this run" % fmin[0] if fmin and fmin[0] else ""))
 w("")
 w("## Method and caveats")
 w("")

@@ -236,6 +236,13 @@ try() {
 		;;
 	esac
 	detail=
+	# cache: a pass is the copy complete, not only the live root
+	if [ "$1" = cache ] && [ "$BOOT_RESULT" = pass ] &&
+		! grep -aq 'the network is no longer needed' "$logs/ram-$1-$2-$3.log"; then
+		BOOT_RESULT=fail
+		BOOT_WHY=copy-gave-way
+		detail=$(tr -d '\r' <"$logs/ram-$1-$2-$3.log" | grep -aoE 'cache: [0-9]+ MiB RAM available[^:]*' | head -n 1)
+	fi
 	if [ "$BOOT_WHY" = netinit-error ]; then
 		# netinit's own reason: the line before "boot failed"
 		detail=$(tr -d '\r' <"$logs/ram-$1-$2-$3.log" | grep -a 'netinit: ' |
@@ -350,6 +357,7 @@ stream_guess() {
 	netinit-standalone:64) echo 144 160 ;;
 	netinit-standalone:380) echo 464 480 ;;
 	netinit-standalone:*) echo $(($2 + $2 / 8 + 96)) $(($2 + $2 / 8 + 112)) ;;
+	cache:*) echo $(($2 + $2 / 8 + 112)) $(($2 + $2 / 8 + 128)) ;;
 	combined-ramfs:64) echo 208 224 ;;
 	combined-ramfs:380) echo 848 864 ;;
 	combined-ramfs:*) echo $((2 * $2 + $2 / 8 + 64)) $((2 * $2 + $2 / 8 + 80)) ;;
@@ -472,6 +480,11 @@ cache_section() {
 		done
 		i=$((i + 1))
 	done
+	# the least -m at which the copy completes (below it cache mode
+	# boots and stays a stream: the live root alone is stream's minimum)
+	say "cache: minimum RAM for the copy to complete, $n MiB image"
+	# shellcheck disable=SC2046 # two numbers
+	bisect cache "$n" $(stream_guess cache "$n")
 	row meta cache 0 load_end "$(cut -d' ' -f1-3 /proc/loadavg)" "load average as the cache section ends"
 }
 
