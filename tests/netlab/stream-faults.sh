@@ -446,12 +446,7 @@ case_mirror() {
 }
 
 case_verity() {
-	img="$sw/verity.squashfs"
-	rm -f "$img" "$img.verity"
-	cp -p "$work/sfault.squashfs" "$img"
-	roothash=$(veritysetup format "$img" "$img.verity" | sed -n 's/^Root hash:[[:space:]]*//p')
-	[ -n "$roothash" ] || die "veritysetup format printed no root hash"
-	chmod 0644 "$img.verity"
+	verity_image
 	mtime=$(stat -c %Y "$img")
 	# a 4 KiB block in the middle of /cold.bin, and its 128 KiB stream chunk
 	bad=$(($(cat "$work/cold.offset") + 2 * 1024 * 1024 + 100))
@@ -522,7 +517,7 @@ netinit.stream.timeout=20 sfault=cache"
 	record cache "in RAM after ${inram:-?} s (resident VmRSS ${rss:-?} kB), link down: every file right"
 }
 
-# a verity-pinned copy of the image (like case_verity's), root hash in $roothash
+# a verity-pinned copy of the image, root hash in $roothash (case_verity, the cache cases)
 verity_image() {
 	img="$sw/verity.squashfs"
 	rm -f "$img" "$img.verity"
